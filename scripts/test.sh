@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Builds Sluice and runs every test: unit tests (also under ASan+UBSan), bounded fuzzing of the
+# parsers of outside bytes, and the integration suite with real processes and real clients.
+# Ends with one summary line "summary: N passed, N failed".
+# Environment: SLUICE_SKIP_SETUP=1 skips scripts/setup.sh; SLUICE_FUZZ_SECONDS (default 20) per
+# fuzz target; SLUICE_TEST_STAGES (default "unit asan fuzz integration") picks stages.
+set -uo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+stages="${SLUICE_TEST_STAGES:-unit asan fuzz integration}"
+fuzz_seconds="${SLUICE_FUZZ_SECONDS:-20}"
+passed=0
+failed=0
+failures=()
+log_dir="$repo/build/test-logs"
+
+note_result() {  # name passed failed
+  passed=$((passed + $2))
+  failed=$((failed + $3))
+  [ "$3" -eq 0 ] || failures+=("$1 ($3 failed)")
+}
+
+# Runs ctest in a build dir and adds its counts.
+run_ctest() {  # name build_dir
+  local out="$log_dir/$1.log"
+  ctest --test-dir "$2" -L unit --output-on-failure --timeout 300 -j2 >"$out" 2>&1
+  local total fails
+  total=$(grep -Eo 'tests passed, [0-9]+ tests failed out of [0-9]+' "$out" | grep -Eo '[0-9]+$' || echo 0)
+  fails=$(grep -Eo '[0-9]+ tests failed out of' "$out" | grep -Eo '^[0-9]+' || echo 0)
+  if [ -z "$total" ] || [ "$total" -eq 0 ]; then
+    echo "$1: no tests ran (see $out)"; tail -20 "$out"; note_result "$1" 0 1; return
+  fi
+  echo "$1: $((total - fails)) passed, $fails failed"
+  [ "$fails" -eq 0 ] || grep -E '\(Failed\)|\(SEGFAULT\)|\(Timeout\)|Exception' "$out" | head -30
+  note_result "$1" $((total - fails)) "$fails"
+}
+
+build() {  # name build_dir cmake-args... ; returns non-zero on failure
+  local name="$1" dir="$2"; shift 2
+  local out="$log_dir/build-$name.log"
+  echo "== building $name in ${dir#"$repo"/}"
+  if ! { cmake -S "$repo" -B "$dir" -G Ninja "$@" && cmake --build "$dir" -j2; } >"$out" 2>&1; then
+    echo "build $name FAILED (see $out)"; grep -E 'error|Error' "$out" | head -40
+    note_result "build-$name" 0 1
+    return 1
+  fi
+}
+
+if [ "${SLUICE_SKIP_SETUP:-0}" != 1 ]; then
+  "$repo/scripts/setup.sh" || { echo "setup failed"; echo "summary: 0 passed, 1 failed"; exit 1; }
+fi
+mkdir -p "$log_dir"
+start=$(date +%s)
+
+if build main "$repo/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo; then
+  [[ " $stages " == *" unit "* ]] && run_ctest unit "$repo/build"
+  main_built=1
+else
+  main_built=0
+fi
+
+if [[ " $stages " == *" asan "* ]]; then
+  if build asan "$repo/build-asan" -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      run_ctest unit-asan "$repo/build-asan"
+  fi
+fi
+
+if [[ " $stages " == *" fuzz "* ]]; then
+  if build fuzz "$repo/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_FUZZ=ON \
+      -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14; then
+    for fuzzer in "$repo"/build-fuzz/bin/*_fuzz; do
+      [ -x "$fuzzer" ] || continue
+      name=$(basename "$fuzzer")
+      corpus="$repo/build-fuzz/corpus/$name"; mkdir -p "$corpus"
+      seeds="$repo/tests/fuzz/seeds/${name%_fuzz}"
+      args=("$corpus"); [ -d "$seeds" ] && args+=("$seeds")
+      if "$fuzzer" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 -print_final_stats=1 \
+          "${args[@]}" >"$log_dir/$name.log" 2>&1; then
+        echo "fuzz $name: ok ($(grep -Eo 'stat::number_of_executed_units: [0-9]+' "$log_dir/$name.log" | grep -Eo '[0-9]+$') runs)"
+        note_result "$name" 1 0
+      else
+        echo "fuzz $name: FAILED (see $log_dir/$name.log)"; tail -30 "$log_dir/$name.log"
+        note_result "$name" 0 1
+      fi
+    done
+  fi
+fi
+
+if [[ " $stages " == *" integration "* ]] && [ "$main_built" = 1 ]; then
+  out="$log_dir/integration.log"
+  echo "== integration tests (tests/integration)"
+  SLUICE_BUILD_DIR="$repo/build" /usr/bin/python3 -m pytest "$repo/tests/integration" -q -rfE \
+    -p no:cacheprovider --junitxml="$log_dir/integration.xml" 2>&1 | tee "$out" | tail -40
+  read -r ip if_ < <(/usr/bin/python3 - "$log_dir/integration.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception:
+    print(0, 1); sys.exit()
+suites = [root] if root.tag == "testsuite" else list(root)
+t = sum(int(s.get("tests", 0)) for s in suites)
+f = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+sk = sum(int(s.get("skipped", 0)) for s in suites)
+print(t - f - sk, f if t else 1)
+PY
+)
+  note_result integration "$ip" "$if_"
+fi
+
+echo "== done in $(( $(date +%s) - start ))s"
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "summary: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
