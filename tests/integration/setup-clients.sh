@@ -23,8 +23,12 @@ pom_hash="$(sha256sum "$here/java/pom.xml" | cut -d' ' -f1)"
 if [ "$(cat "$jars/.pom-sha256" 2>/dev/null || true)" != "$pom_hash" ]; then
   echo "setup-clients: fetching Apache Kafka jars with Maven into ${jars#"$repo"/}"
   rm -rf "$jars.tmp"
-  mvn -q -B -Dstyle.color=never -f "$here/java/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$jars.tmp"
+  if ! log="$(mvn -q -B -f "$here/java/pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$jars.tmp" 2>&1)"; then
+    echo "$log"
+    echo "setup-clients: Maven failed" >&2
+    exit 1
+  fi
   echo "$pom_hash" >"$jars.tmp/.pom-sha256"
   rm -rf "$jars"
   mv "$jars.tmp" "$jars"
