@@ -135,6 +135,9 @@ def render(res):
     for metric, name in [("loopback_mb_s", "loopback TCP, 1 stream"),
                          ("disk_fdatasync_mb_s", "disk write + fdatasync, bs=1M")]:
         vals = res.machine.get(metric, [])
+        if not vals:
+            out.append(f"| {name} | not measured | |")
+            continue
         tool = res.machine_tool.get(metric, "")
         rng = f"{min(vals):,.0f}..{max(vals):,.0f}" if len(vals) > 1 else ""
         out.append(f"| {name} ({tool}) | {fmt(median(vals))} MB/s | {len(vals)} {rng} |")
