@@ -268,7 +268,9 @@ class ApacheKafka(BrokerProcess):
         with open(self.props_path, "w") as f:
             for key, value in self.config().items():
                 f.write(f"{key}={_props_value(value)}\n")
-        if not self.formatted:
+        # A data directory copied from another broker is formatted already (with its cluster id).
+        if not self.formatted and not os.path.exists(os.path.join(self.data_dir,
+                                                                  "meta.properties")):
             out = subprocess.run(self._java(self.storage_tool, "format", "-t", self.cluster_id,
                                             "-c", self.props_path, "--ignore-formatted"),
                                  capture_output=True, timeout=60)
