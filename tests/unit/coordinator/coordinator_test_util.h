@@ -63,7 +63,7 @@ struct Proto {
 };
 
 class CoordinatorTest : public ::testing::Test {
- protected:
+ public:
   static constexpr int32_t kSession = 10000;
   static constexpr int32_t kRebalance = 30000;
 
@@ -74,6 +74,7 @@ class CoordinatorTest : public ::testing::Test {
     return c;
   }
 
+ protected:
   CoordinatorTest() : coord_(std::make_unique<GroupCoordinator>(test_config(), &journal_)) {}
 
   void recreate(GroupCoordinatorConfig config) {
