@@ -313,6 +313,9 @@ Status Segment::load_and_validate_indexes(std::vector<uint8_t>& buffer) {
     if (!step.is_ok()) return step.status();
     if (*step == BatchCursor::Step::kEnd) break;
     if (*step == BatchCursor::Step::kBad) return bad("log tail does not chain from the last entry");
+    if (h.magic != kafka::kMagicV2 || h.last_offset_delta < 0) {
+      return bad("implausible batch header in the log tail");
+    }
     if (first ? h.base_offset != expect_base : h.base_offset < expect_base) {
       return bad("offsets in the log do not match the index");
     }
@@ -342,6 +345,33 @@ Status Segment::load_and_validate_indexes(std::vector<uint8_t>& buffer) {
 }
 
 // ---- recovery scan ----
+
+Result<bool> Segment::frames_reach_valid_data(uint64_t p, uint64_t end, bool is_last,
+                                              size_t buffer_hint) {
+  std::vector<uint8_t> peek_buffer;
+  peek_buffer.reserve(buffer_hint);
+  uint64_t q = p;
+  for (;;) {
+    uint8_t frame[layout::kLogOverhead];
+    if (end - q < layout::kHeaderSize) return false;
+    SLUICE_RETURN_IF_ERROR(read_exact(*log_, q, frame));
+    const int32_t len = static_cast<int32_t>(kafka::load_be32(frame + layout::kBatchLength));
+    if (len < static_cast<int32_t>(layout::kHeaderSize - layout::kLogOverhead) ||
+        static_cast<uint64_t>(len) + layout::kLogOverhead > end - q) {
+      return false;
+    }
+    if (q != p) {
+      BatchCursor peek(*log_, q, end, peek_buffer);
+      BatchCheck c;
+      std::span<const uint8_t> bytes;
+      Result<BatchCursor::Step> step = peek.next_checked(&c, &bytes);
+      if (!step.is_ok()) return step.status();
+      if (*step == BatchCursor::Step::kBatch) return true;
+    }
+    q += layout::kLogOverhead + static_cast<uint64_t>(len);
+    if (q == end) return !is_last;
+  }
+}
 
 Result<ScanOutcome> Segment::scan(bool is_last, bool allow_truncate, std::vector<uint8_t>& buffer) {
   Result<uint64_t> file_size = log_->size();
@@ -384,26 +414,16 @@ Result<ScanOutcome> Segment::scan(bool is_last, bool allow_truncate, std::vector
     } else {
       reason = kafka::batch_error_name(check.error);
     }
-    // An invalid batch at p: damage in the middle, or a torn tail?
-    const bool plausible =
-        check.error != BatchError::kTruncated &&
-        h.batch_length >= static_cast<int32_t>(layout::kHeaderSize - layout::kLogOverhead) &&
-        p + h.total_size() <= end;
-    bool followed_by_valid = false;
-    if (plausible && p + h.total_size() < end) {
-      std::vector<uint8_t> peek_buffer;
-      BatchCursor peek(*log_, p + h.total_size(), end, peek_buffer);
-      BatchCheck next;
-      std::span<const uint8_t> next_bytes;
-      Result<BatchCursor::Step> ps = peek.next_checked(&next, &next_bytes);
-      if (!ps.is_ok()) return ps.status();
-      followed_by_valid = *ps == BatchCursor::Step::kBatch;
-    }
-    const bool exact_end = plausible && p + h.total_size() == end;
-    if (followed_by_valid || (exact_end && !is_last)) {
-      out.damaged.push_back({p, h.total_size(), reason});
-      damaged_.push_back({p, h.total_size()});
-      cursor.seek(p + h.total_size());
+    // An invalid batch at p: damage in the middle, or a torn tail? Follow the length fields
+    // from p: reaching a valid batch means the bad bytes are damage in the middle (kept, not
+    // cut); so does chaining exactly to the end of a segment that is not the last.
+    Result<bool> damage = frames_reach_valid_data(p, end, is_last, buffer.size());
+    if (!damage.is_ok()) return damage.status();
+    if (*damage) {
+      uint64_t len = h.total_size();
+      out.damaged.push_back({p, len, reason});
+      damaged_.push_back({p, len});
+      cursor.seek(p + len);
       continue;
     }
     out.torn = true;
@@ -506,7 +526,7 @@ Status Segment::check_not_damaged(uint64_t from, uint64_t to) const {
 }
 
 Status Segment::verify_range(uint64_t from, uint64_t to, std::vector<uint8_t>& buffer) {
-  if (to <= verified_to_) return Status::ok();
+  if (to <= verified_to_) return check_not_damaged(from, to);
   const bool extend = from <= verified_to_ + config_.verify_window_bytes;
   uint64_t start = extend ? std::min(from, verified_to_) : from;
   BatchCursor cursor(*log_, start, size_, buffer);

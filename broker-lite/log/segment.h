@@ -176,6 +176,9 @@ class Segment {
       : fs_(fs), dir_(std::move(dir)), base_offset_(base_offset), config_(config) {}
   Status open_files(OpenMode mode);
   Status load_and_validate_indexes(std::vector<uint8_t>& buffer);
+  // Scan helper: whether the length fields from the invalid batch at `p` lead to a valid batch
+  // (or, in a segment that is not the last, exactly to `end`).
+  Result<bool> frames_reach_valid_data(uint64_t p, uint64_t end, bool is_last, size_t buffer_hint);
   // Indexes one batch at `position` in memory (and the batch facts: next offset, timestamps),
   // queueing new entries encoded in pending_*_bytes_ for write_pending_index_bytes().
   void index_batch(uint64_t position, int64_t base, int64_t last, int64_t max_ts, uint32_t size);
