@@ -115,7 +115,7 @@ find_harness() {
     if ! { cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null &&
       cmake --build "$build_dir" --target broker_bench -j1 >/dev/null; } 2>"$out_dir/logs/build.log"; then
       # The rest of the tree may not configure; the harness needs only librdkafka.
-      bin="$repo/build/bench-bin/broker_bench"
+      bin="$build_dir/bench-bin/broker_bench"
       mkdir -p "$(dirname "$bin")"
       log "cmake failed (see logs/build.log); compiling broker_bench directly"
       # shellcheck disable=SC2046
