@@ -10,13 +10,15 @@ Fixtures:
                  port and the data directory. Settings: @pytest.mark.broker_settings({...}).
   shared_broker  one broker for the whole session, for tests that only need unique topic names.
   unique         a factory of unique topic/group names.
-Every phase of every test is bounded by SIGALRM (TEST_PHASE_LIMIT_S), so no test can hang.
+Every phase of every test is bounded by SIGALRM (TEST_PHASE_LIMIT_S: 60 s, 120 s on Apache Kafka),
+so no test can hang.
 """
 
 import itertools
 import os
 import signal
 import sys
+import warnings
 
 import pytest
 
@@ -24,7 +26,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from sluice_it import brokers  # noqa: E402
 
-TEST_PHASE_LIMIT_S = int(os.environ.get("SLUICE_TEST_PHASE_LIMIT_S", "60"))
+# Apache Kafka (a JVM that takes seconds to start and to stop) gets more room than broker-lite.
+TEST_PHASE_LIMIT_S = int(os.environ.get(
+    "SLUICE_TEST_PHASE_LIMIT_S", "120" if brokers.target_name() == "kafka" else "60"))
 
 # Settings every broker of the suite gets, keyed by Kafka broker property names. Both targets
 # must accept all of them.
@@ -37,6 +41,16 @@ DEFAULT_SETTINGS = {
 
 
 def pytest_configure(config):
+    try:
+        with warnings.catch_warnings():
+            # kafka-python 2.0.2 vendors an old `six` that Python 3.11 warns about on import.
+            warnings.simplefilter("ignore", ImportWarning)
+            import confluent_kafka  # noqa: F401
+            import kafka  # noqa: F401
+    except ImportError as e:
+        raise pytest.UsageError(
+            f"{e}: run the integration suite with Debian's /usr/bin/python3, which has "
+            "python3-confluent-kafka and python3-kafka (scripts/setup.sh installs them)")
     config.addinivalue_line("markers", "broker_settings(dict): extra settings for `broker`")
     config.addinivalue_line("markers", "broker_lite_only: skipped when SLUICE_TEST_TARGET=kafka")
 

@@ -292,6 +292,17 @@ def test_consumer_group_of_three_splits_six_partitions(shared_broker, unique):
             c.close()
 
 
+def _poll_messages(c, n):
+    """Polls until n messages arrived or TIMEOUT passed; returns them."""
+    got = []
+    deadline = time.monotonic() + TIMEOUT
+    while len(got) < n and time.monotonic() < deadline:
+        m = c.poll(0.5)
+        if m is not None and not m.error():
+            got.append(m)
+    return got
+
+
 def test_committed_offsets_survive_restart(broker, unique):
     b = broker
     topic, group = unique("ck-commit"), unique("ck-commit")
@@ -302,12 +313,7 @@ def test_committed_offsets_survive_restart(broker, unique):
     c = Consumer({"bootstrap.servers": b.bootstrap, "group.id": group,
                   "auto.offset.reset": "earliest", "enable.auto.commit": False})
     c.subscribe([topic])
-    got = []
-    deadline = time.monotonic() + TIMEOUT
-    while len(got) < 4 and time.monotonic() < deadline:
-        m = c.poll(0.5)
-        if m is not None and not m.error():
-            got.append(m)
+    got = _poll_messages(c, 4)
     assert [m.value() for m in got] == [v for _, v in msgs[:4]]
     c.commit(message=got[-1], asynchronous=False)
     committed = c.committed([TopicPartition(topic, 0)], timeout=10)
@@ -321,12 +327,7 @@ def test_committed_offsets_survive_restart(broker, unique):
     try:
         assert c.committed([TopicPartition(topic, 0)], timeout=15)[0].offset == 4
         c.subscribe([topic])
-        rest = []
-        deadline = time.monotonic() + TIMEOUT
-        while len(rest) < 6 and time.monotonic() < deadline:
-            m = c.poll(0.5)
-            if m is not None and not m.error():
-                rest.append((m.offset(), m.value()))
+        rest = [(m.offset(), m.value()) for m in _poll_messages(c, 6)]
         assert rest == [(i, v) for i, (_, v) in enumerate(msgs) if i >= 4]
     finally:
         c.close()
