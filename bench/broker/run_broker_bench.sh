@@ -57,14 +57,32 @@ data_parent="${SLUICE_BENCH_DATA:-$repo/build/bench-data}"
 mkdir -p "$data_parent"
 data_root="$(mktemp -d "$data_parent/run.XXXXXX")"
 
-started_pids=()
+started_pids=()  # servers, stopped at exit
+step_pid=""      # the bounded step running now (see bounded)
 cleanup() {
   local pid
+  [ -n "$step_pid" ] && kill -TERM "$step_pid" 2>/dev/null
   for pid in "${started_pids[@]}"; do stop_process "$pid" 20; done
   rm -rf "$data_root"
+  rm -f "${step_out:-}"
 }
 trap cleanup EXIT
 trap 'echo "run_broker_bench: interrupted" >&2; exit 130' INT TERM
+
+# Runs a command for at most $1 seconds, its stdout into file $2, its stderr appended to file $3.
+# It runs in the background and the script waits for it, so that an interrupt is handled at once
+# instead of after the command.
+bounded() {  # seconds stdout-file stderr-file command...
+  local secs="$1" out="$2" err="$3"
+  shift 3
+  timeout "$secs" "$@" >"$out" 2>>"$err" &
+  step_pid=$!
+  wait "$step_pid"
+  local rc=$?
+  step_pid=""
+  return "$rc"
+}
+step_out="$out_dir/logs/.step-output"
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 record() { printf '%s\n' "$1" >>"$results"; }
@@ -133,8 +151,9 @@ harness() {  # target workload op run pid args...
   shift 5
   local cpu0 cpu1 line
   [ -n "$pid" ] && cpu0=$(proc_cpu_s "$pid")
-  line=$(timeout 300 "$bench" "$@" --label "$target/$workload/$op/$run" \
-    2>>"$out_dir/logs/harness-$target.log")
+  bounded 300 "$step_out" "$out_dir/logs/harness-$target.log" \
+    "$bench" "$@" --label "$target/$workload/$op/$run"
+  line=$(tail -1 "$step_out")
   [ -n "$pid" ] && cpu1=$(proc_cpu_s "$pid")
   if [ -z "$line" ]; then
     line="{\"label\":\"$target/$workload/$op/$run\",\"msgs_per_s\":0,\"mb_per_s\":0,\"ok\":false}"
@@ -200,10 +219,12 @@ find_kafka_jars() {
 producer_performance() {  # target bootstrap workload size count acks run
   local target="$1" bootstrap="$2" workload="$3" size="$4" count="$5" acks="$6" run="$7"
   local op="produce_acks$acks" last
-  last=$(timeout 180 java -Xmx512M -cp "$kafka_jars/*" org.apache.kafka.tools.ProducerPerformance \
-    --topic "pp-$workload-acks$acks-$run" --num-records "$count" --record-size "$size" \
-    --throughput -1 --producer-props "bootstrap.servers=$bootstrap" "acks=$acks" \
-    2>>"$out_dir/logs/pp-$target.log" | tee -a "$out_dir/logs/pp-$target.log" | tail -1)
+  bounded 180 "$step_out" "$out_dir/logs/pp-$target.log" java -Xmx512M -cp "$kafka_jars/*" \
+    org.apache.kafka.tools.ProducerPerformance --topic "pp-$workload-acks$acks-$run" \
+    --num-records "$count" --record-size "$size" --throughput -1 \
+    --producer-props "bootstrap.servers=$bootstrap" "acks=$acks"
+  cat "$step_out" >>"$out_dir/logs/pp-$target.log"
+  last=$(tail -1 "$step_out")
   # "N records sent, X records/sec (Y MB/sec), ..." (MB there is MiB; recomputed here).
   local sent rate
   sent=$(sed -n 's/^\([0-9]*\) records sent, \([0-9.]*\) records\/sec.*/\1/p' <<<"$last")
@@ -235,7 +256,8 @@ run_producer_performance() {  # target bootstrap
 # Waits for a started server to answer; records start-up time. Returns non-zero on failure.
 await_ready() {  # target pid port t0_ns timeout_s
   local ready
-  if ! ready=$(python3 "$here/probe_ready.py" 127.0.0.1 "$3" --timeout "$5"); then
+  if ! bounded $(($5 + 5)) "$step_out" "$out_dir/logs/probe.log" \
+    python3 "$here/probe_ready.py" 127.0.0.1 "$3" --timeout "$5"; then
     log "$1 did not answer on 127.0.0.1:$3 within $5 s"
     return 1
   fi
@@ -243,6 +265,7 @@ await_ready() {  # target pid port t0_ns timeout_s
     log "$1 exited during start-up"
     return 1
   fi
+  ready=$(cat "$step_out")
   local ms=$(((ready - $4) / 1000000))
   record "{\"kind\":\"server\",\"target\":\"$1\",\"metric\":\"startup_ms\",\"value\":$ms}"
   log "$1 answers ApiVersions + Metadata after $ms ms"
@@ -250,8 +273,8 @@ await_ready() {  # target pid port t0_ns timeout_s
 
 # A short untimed produce so that the figures do not include a cold start (JIT, page cache).
 warm_up() {  # bootstrap
-  timeout 120 "$bench" produce --bootstrap "$1" --topic bench-warmup --size 1024 --count 50000 \
-    --acks 1 >/dev/null 2>>"$out_dir/logs/warmup.log"
+  bounded 120 /dev/null "$out_dir/logs/warmup.log" "$bench" produce --bootstrap "$1" \
+    --topic bench-warmup --size 1024 --count 50000 --acks 1
 }
 
 bench_broker_lite() {
