@@ -33,11 +33,13 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --pp-runs) pp_runs="$2"; shift 2 ;;
-    --skip) skip+="$2 "; shift 2 ;;
+    --skip)
+      case "$2" in machine|mock|broker-lite|kafka|pp) ;; *) echo "run_broker_bench: cannot skip $2" >&2; exit 2 ;; esac
+      skip+="$2 "; shift 2 ;;
     --out) out_dir="$2"; shift 2 ;;
     --build-dir) build_dir="$2"; shift 2 ;;
     --budget-s) budget_s="$2"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run_broker_bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
