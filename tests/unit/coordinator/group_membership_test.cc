@@ -3,6 +3,8 @@
 // session / rebalance / sync timeouts, driven with a hand-advanced clock.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "tests/unit/coordinator/coordinator_test_util.h"
 
 namespace sluice::coord::testing {
@@ -331,12 +333,12 @@ TEST_F(GroupMembershipTest, ProtocolWithMostVotesAmongCommonOnesIsSelected) {
   const JoinGroupResult& leader =
       (*j1)->members.empty() ? ((*j2)->members.empty() ? **j3 : **j2) : **j1;
   ASSERT_EQ(leader.members.size(), 3u);
-  for (const JoinGroupResponseMember& m : leader.members) {
-    // Each member's metadata for the selected protocol.
-    if (m.member_id == (*j1)->member_id) EXPECT_EQ(m.metadata, Bytes{2});
-    if (m.member_id == (*j2)->member_id) EXPECT_EQ(m.metadata, Bytes{4});
-    if (m.member_id == (*j3)->member_id) EXPECT_EQ(m.metadata, Bytes{6});
-  }
+  // Each member's metadata for the selected protocol.
+  std::map<std::string, Bytes> metadata;
+  for (const JoinGroupResponseMember& m : leader.members) metadata[m.member_id] = m.metadata;
+  EXPECT_EQ(metadata[(*j1)->member_id], Bytes{2});
+  EXPECT_EQ(metadata[(*j2)->member_id], Bytes{4});
+  EXPECT_EQ(metadata[(*j3)->member_id], Bytes{6});
 }
 
 TEST_F(GroupMembershipTest, InitialRebalanceDelayWaitsForMoreMembers) {
