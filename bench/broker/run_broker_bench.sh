@@ -132,7 +132,10 @@ find_harness() {
   local bin="$build_dir/bin/broker_bench"
   if [ ! -x "$bin" ] || [ "$repo/bench/broker_bench.cc" -nt "$bin" ]; then
     log "building broker_bench in ${build_dir#"$repo"/}"
-    if ! { cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null &&
+    # An existing build directory keeps its configuration (build type and all).
+    local configure=(cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release)
+    [ -f "$build_dir/CMakeCache.txt" ] && configure=(cmake "$build_dir")
+    if ! { "${configure[@]}" >/dev/null &&
       cmake --build "$build_dir" --target broker_bench -j1 >/dev/null; } 2>"$out_dir/logs/build.log"; then
       # The rest of the tree may not configure; the harness needs only librdkafka.
       bin="$build_dir/bench-bin/broker_bench"
