@@ -507,9 +507,15 @@ Result<int> PartitionLog::apply_retention(int64_t now_ms) {
   int64_t new_start = log_start_offset();
   size_t drop = 0;  // the first `drop` segments go
   if (config_.retention_ms >= 0) {
-    while (drop < segments_.size() && !segments_[drop]->empty() &&
-           segments_[drop]->max_timestamp() < now_ms - config_.retention_ms) {
-      if (drop + 1 == segments_.size()) {
+    while (drop < segments_.size()) {
+      const bool last = drop + 1 == segments_.size();
+      if (segments_[drop]->empty()) {
+        if (last) break;
+        ++drop;  // a sealed segment compaction emptied
+        continue;
+      }
+      if (segments_[drop]->max_timestamp() >= now_ms - config_.retention_ms) break;
+      if (last) {
         // The active segment expired as a whole: roll so that it can go too.
         Status st = roll_locked_free(now_ms);
         if (!st.is_ok()) return fail(st);

@@ -117,13 +117,36 @@ Result<BatchCursor::Step> BatchCursor::next_checked(BatchCheck* check,
 // ---- Segment: files ----
 
 std::string Segment::log_path() const {
-  return join_path(dir_, segment_file_name(base_offset_, ".log"));
+  return file_path(".log");
+}
+
+std::string Segment::file_path(std::string_view ext) const {
+  return join_path(dir_, segment_file_name(base_offset_, ext)) + suffix_;
+}
+
+Result<std::unique_ptr<Segment>> Segment::create_cleaned(FileSystem& fs, const std::string& dir,
+                                                         int64_t base_offset,
+                                                         const LogConfig& config) {
+  std::unique_ptr<Segment> s(new Segment(fs, dir, base_offset, config));
+  s->suffix_ = kCleanedSuffix;
+  SLUICE_RETURN_IF_ERROR(s->open_files(OpenMode::kCreateTruncate));
+  return s;
+}
+
+Status Segment::promote_cleaned() {
+  const std::string suffix = suffix_;
+  for (std::string_view ext : {".index", ".timeindex", ".log"}) {
+    suffix_ = suffix;
+    const std::string from = file_path(ext);
+    suffix_.clear();
+    SLUICE_RETURN_IF_ERROR(fs_.rename(from, file_path(ext)));
+  }
+  return Status::ok();
 }
 
 Status Segment::open_files(OpenMode log_mode) {
   auto open_one = [&](std::string_view ext, OpenMode mode, std::shared_ptr<File>* out) -> Status {
-    Result<std::unique_ptr<File>> f =
-        fs_.open(join_path(dir_, segment_file_name(base_offset_, ext)), mode);
+    Result<std::unique_ptr<File>> f = fs_.open(file_path(ext), mode);
     if (!f.is_ok()) return f.status();
     *out = std::move(f).value();
     return Status::ok();
@@ -570,7 +593,7 @@ Status Segment::sync_all() {
 
 Status Segment::remove_files() {
   for (std::string_view ext : {".index", ".timeindex", ".log"}) {
-    Status st = fs_.remove(join_path(dir_, segment_file_name(base_offset_, ext)));
+    Status st = fs_.remove(file_path(ext));
     if (!st.is_ok() && st.code() != StatusCode::kNotFound) return st;
   }
   return Status::ok();

@@ -30,6 +30,8 @@ struct TimeIndexEntry {
 inline constexpr size_t kOffsetIndexEntrySize = 8;
 inline constexpr size_t kTimeIndexEntrySize = 12;
 
+inline constexpr char kCleanedSuffix[] = ".cleaned";
+
 // Largest .log a segment may have: positions are stored as u32 and bounded by int32.
 inline constexpr uint64_t kMaxSegmentFileBytes = 0x7fffffff;
 
@@ -103,6 +105,13 @@ class Segment {
   // `fs` must outlive the Segment; `dir` is copied.
   static Result<std::unique_ptr<Segment>> create(FileSystem& fs, const std::string& dir,
                                                  int64_t base_offset, const LogConfig& config);
+  // Creates the files of a compaction output segment, named with the ".cleaned" suffix.
+  static Result<std::unique_ptr<Segment>> create_cleaned(FileSystem& fs, const std::string& dir,
+                                                         int64_t base_offset,
+                                                         const LogConfig& config);
+  // Renames the ".cleaned" files over the segment's real names (the handles stay valid). The
+  // caller fsyncs the directory.
+  Status promote_cleaned();
   // Opens an existing segment and loads its indexes without scanning the .log. Returns
   // kCorruption when an index fails the checks of docs/formats/log-segment.md (the caller then
   // scans the segment with scan()). Missing index files count as damaged.
@@ -175,6 +184,7 @@ class Segment {
   Segment(FileSystem& fs, std::string dir, int64_t base_offset, const LogConfig& config)
       : fs_(fs), dir_(std::move(dir)), base_offset_(base_offset), config_(config) {}
   Status open_files(OpenMode mode);
+  std::string file_path(std::string_view ext) const;
   Status load_and_validate_indexes(std::vector<uint8_t>& buffer);
   // Scan helper: whether the length fields from the invalid batch at `p` lead to a valid batch
   // (or, in a segment that is not the last, exactly to `end`).
@@ -190,6 +200,7 @@ class Segment {
   FileSystem& fs_;
   std::string dir_;
   int64_t base_offset_;
+  std::string suffix_;  // "" or kCleanedSuffix
   LogConfig config_;
   std::shared_ptr<File> log_;
   std::shared_ptr<File> index_;
