@@ -15,21 +15,21 @@
 namespace sluice::kafka {
 
 namespace batch_layout {
-inline constexpr size_t kBaseOffset = 0;            // int64
-inline constexpr size_t kBatchLength = 8;           // int32: bytes after this field
-inline constexpr size_t kPartitionLeaderEpoch = 12; // int32
-inline constexpr size_t kMagic = 16;                // int8 (= 2)
-inline constexpr size_t kCrc = 17;                  // uint32, CRC-32C of [kAttributes, end)
-inline constexpr size_t kAttributes = 21;           // int16
-inline constexpr size_t kLastOffsetDelta = 23;      // int32
-inline constexpr size_t kBaseTimestamp = 27;        // int64
-inline constexpr size_t kMaxTimestamp = 35;         // int64
-inline constexpr size_t kProducerId = 43;           // int64
-inline constexpr size_t kProducerEpoch = 51;        // int16
-inline constexpr size_t kBaseSequence = 53;         // int32
-inline constexpr size_t kRecordCount = 57;          // int32
-inline constexpr size_t kHeaderSize = 61;           // records (maybe compressed) follow
-inline constexpr size_t kLogOverhead = 12;          // baseOffset + batchLength
+inline constexpr size_t kBaseOffset = 0;             // int64
+inline constexpr size_t kBatchLength = 8;            // int32: bytes after this field
+inline constexpr size_t kPartitionLeaderEpoch = 12;  // int32
+inline constexpr size_t kMagic = 16;                 // int8 (= 2)
+inline constexpr size_t kCrc = 17;                   // uint32, CRC-32C of [kAttributes, end)
+inline constexpr size_t kAttributes = 21;            // int16
+inline constexpr size_t kLastOffsetDelta = 23;       // int32
+inline constexpr size_t kBaseTimestamp = 27;         // int64
+inline constexpr size_t kMaxTimestamp = 35;          // int64
+inline constexpr size_t kProducerId = 43;            // int64
+inline constexpr size_t kProducerEpoch = 51;         // int16
+inline constexpr size_t kBaseSequence = 53;          // int32
+inline constexpr size_t kRecordCount = 57;           // int32
+inline constexpr size_t kHeaderSize = 61;            // records (maybe compressed) follow
+inline constexpr size_t kLogOverhead = 12;           // baseOffset + batchLength
 }  // namespace batch_layout
 
 inline constexpr int8_t kMagicV2 = 2;
@@ -59,7 +59,9 @@ struct BatchHeader {
   int32_t record_count = 0;
 
   // Whole batch size on the wire / on disk, including baseOffset and batchLength.
-  size_t total_size() const { return batch_layout::kLogOverhead + static_cast<size_t>(batch_length); }
+  size_t total_size() const {
+    return batch_layout::kLogOverhead + static_cast<size_t>(batch_length);
+  }
   int64_t last_offset() const { return base_offset + last_offset_delta; }
   int compression() const { return attributes & batch_attr::kCompressionMask; }
   bool is_transactional() const { return attributes & batch_attr::kTransactional; }
@@ -92,11 +94,11 @@ inline BatchHeader read_batch_header(std::span<const uint8_t> bytes) {
 // Why a batch was rejected; maps onto Kafka error codes in the produce path.
 enum class BatchError {
   kNone,
-  kTruncated,      // fewer bytes than the header or batchLength claims
-  kBadLength,      // batchLength smaller than the header or larger than the limit
-  kBadMagic,       // not magic 2
-  kBadCrc,         // CRC-32C mismatch           -> CORRUPT_MESSAGE (2)
-  kBadCounts,      // recordCount vs lastOffsetDelta inconsistent -> INVALID_RECORD (87)
+  kTruncated,  // fewer bytes than the header or batchLength claims
+  kBadLength,  // batchLength smaller than the header or larger than the limit
+  kBadMagic,   // not magic 2
+  kBadCrc,     // CRC-32C mismatch           -> CORRUPT_MESSAGE (2)
+  kBadCounts,  // recordCount vs lastOffsetDelta inconsistent -> INVALID_RECORD (87)
 };
 
 struct BatchCheck {
@@ -131,7 +133,8 @@ inline BatchCheck check_batch(std::span<const uint8_t> bytes, size_t max_batch_b
     result.error = BatchError::kBadMagic;
     return result;
   }
-  const uint32_t computed = crc32c_extend(0, bytes.data() + kAttributes, h.total_size() - kAttributes);
+  const uint32_t computed =
+      crc32c_extend(0, bytes.data() + kAttributes, h.total_size() - kAttributes);
   if (computed != h.crc) {
     result.error = BatchError::kBadCrc;
     return result;
@@ -146,20 +149,28 @@ inline BatchCheck check_batch(std::span<const uint8_t> bytes, size_t max_batch_b
 
 inline const char* batch_error_name(BatchError e) {
   switch (e) {
-    case BatchError::kNone: return "ok";
-    case BatchError::kTruncated: return "truncated batch";
-    case BatchError::kBadLength: return "bad batch length";
-    case BatchError::kBadMagic: return "unsupported magic (only record batch v2)";
-    case BatchError::kBadCrc: return "CRC-32C mismatch";
-    case BatchError::kBadCounts: return "record count does not match last offset delta";
+    case BatchError::kNone:
+      return "ok";
+    case BatchError::kTruncated:
+      return "truncated batch";
+    case BatchError::kBadLength:
+      return "bad batch length";
+    case BatchError::kBadMagic:
+      return "unsupported magic (only record batch v2)";
+    case BatchError::kBadCrc:
+      return "CRC-32C mismatch";
+    case BatchError::kBadCounts:
+      return "record count does not match last offset delta";
   }
   return "unknown";
 }
 
 // Overwrites baseOffset and partitionLeaderEpoch in place; both lie outside the CRC.
-inline void assign_batch_offset(std::span<uint8_t> batch, int64_t base_offset, int32_t leader_epoch) {
+inline void assign_batch_offset(std::span<uint8_t> batch, int64_t base_offset,
+                                int32_t leader_epoch) {
   store_be64(batch.data() + batch_layout::kBaseOffset, static_cast<uint64_t>(base_offset));
-  store_be32(batch.data() + batch_layout::kPartitionLeaderEpoch, static_cast<uint32_t>(leader_epoch));
+  store_be32(batch.data() + batch_layout::kPartitionLeaderEpoch,
+             static_cast<uint32_t>(leader_epoch));
 }
 
 }  // namespace sluice::kafka

@@ -86,6 +86,8 @@ uint32_t crc32c_extend(uint32_t crc, const uint8_t* data, size_t size) {
   return kImplementation(crc, data, size);
 }
 
-bool crc32c_hardware_accelerated() { return kImplementation != crc32c_software; }
+bool crc32c_hardware_accelerated() {
+  return kImplementation != crc32c_software;
+}
 
 }  // namespace sluice::kafka

@@ -35,9 +35,15 @@ inline size_t put_unsigned_varint64(uint8_t* out, uint64_t v) {
   out[n++] = static_cast<uint8_t>(v);
   return n;
 }
-inline size_t put_unsigned_varint32(uint8_t* out, uint32_t v) { return put_unsigned_varint64(out, v); }
-inline size_t put_varint32(uint8_t* out, int32_t v) { return put_unsigned_varint64(out, zigzag_encode32(v)); }
-inline size_t put_varint64(uint8_t* out, int64_t v) { return put_unsigned_varint64(out, zigzag_encode64(v)); }
+inline size_t put_unsigned_varint32(uint8_t* out, uint32_t v) {
+  return put_unsigned_varint64(out, v);
+}
+inline size_t put_varint32(uint8_t* out, int32_t v) {
+  return put_unsigned_varint64(out, zigzag_encode32(v));
+}
+inline size_t put_varint64(uint8_t* out, int64_t v) {
+  return put_unsigned_varint64(out, zigzag_encode64(v));
+}
 
 // Size in bytes of the encodings above.
 inline constexpr size_t unsigned_varint_size(uint64_t v) {
@@ -48,8 +54,12 @@ inline constexpr size_t unsigned_varint_size(uint64_t v) {
   }
   return n;
 }
-inline constexpr size_t varint32_size(int32_t v) { return unsigned_varint_size(zigzag_encode32(v)); }
-inline constexpr size_t varint64_size(int64_t v) { return unsigned_varint_size(zigzag_encode64(v)); }
+inline constexpr size_t varint32_size(int32_t v) {
+  return unsigned_varint_size(zigzag_encode32(v));
+}
+inline constexpr size_t varint64_size(int64_t v) {
+  return unsigned_varint_size(zigzag_encode64(v));
+}
 
 // Reads an unsigned varint of at most `max_bytes` bytes from [p, end). On success stores the
 // value, returns the number of bytes consumed; returns 0 when the input is truncated or the

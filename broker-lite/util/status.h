@@ -16,16 +16,16 @@ namespace sluice {
 // A small set of codes; each maps onto an HTTP status and (where relevant) a Kafka error code.
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument,   // bad input from a caller or a peer (HTTP 400, Kafka INVALID_REQUEST)
-  kNotFound,          // the named thing does not exist (HTTP 404)
-  kAlreadyExists,     // the named thing exists already (HTTP 409)
-  kCorruption,        // stored or received bytes fail validation (CRC, lengths)
-  kIoError,           // an operating-system call failed
-  kUnsupported,       // valid but not supported (version, codec)
-  kResourceExhausted, // a size or count limit was hit
-  kFailedPrecondition,// the state does not allow the operation now (HTTP 409)
-  kUnavailable,       // try again later
-  kInternal,          // a bug or an unexpected state
+  kInvalidArgument,     // bad input from a caller or a peer (HTTP 400, Kafka INVALID_REQUEST)
+  kNotFound,            // the named thing does not exist (HTTP 404)
+  kAlreadyExists,       // the named thing exists already (HTTP 409)
+  kCorruption,          // stored or received bytes fail validation (CRC, lengths)
+  kIoError,             // an operating-system call failed
+  kUnsupported,         // valid but not supported (version, codec)
+  kResourceExhausted,   // a size or count limit was hit
+  kFailedPrecondition,  // the state does not allow the operation now (HTTP 409)
+  kUnavailable,         // try again later
+  kInternal,            // a bug or an unexpected state
 };
 
 std::string_view status_code_name(StatusCode code);
@@ -35,7 +35,8 @@ class [[nodiscard]] Status {
   Status() = default;  // OK
   Status(StatusCode code, std::string message)
       : state_(code == StatusCode::kOk ? nullptr
-                                       : std::make_unique<State>(State{code, std::move(message)})) {}
+                                       : std::make_unique<State>(State{code, std::move(message)})) {
+  }
   Status(const Status& other)
       : state_(other.state_ ? std::make_unique<State>(*other.state_) : nullptr) {}
   Status& operator=(const Status& other) {
@@ -46,7 +47,9 @@ class [[nodiscard]] Status {
   Status& operator=(Status&&) noexcept = default;
 
   static Status ok() { return Status(); }
-  static Status invalid_argument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status invalid_argument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status not_found(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status already_exists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
   static Status corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
@@ -88,17 +91,28 @@ class [[nodiscard]] Status {
 
 inline std::string_view status_code_name(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "OK";
-    case StatusCode::kInvalidArgument: return "invalid argument";
-    case StatusCode::kNotFound: return "not found";
-    case StatusCode::kAlreadyExists: return "already exists";
-    case StatusCode::kCorruption: return "corruption";
-    case StatusCode::kIoError: return "I/O error";
-    case StatusCode::kUnsupported: return "unsupported";
-    case StatusCode::kResourceExhausted: return "resource exhausted";
-    case StatusCode::kFailedPrecondition: return "failed precondition";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kInternal: return "internal error";
+    case StatusCode::kOk:
+      return "OK";
+    case StatusCode::kInvalidArgument:
+      return "invalid argument";
+    case StatusCode::kNotFound:
+      return "not found";
+    case StatusCode::kAlreadyExists:
+      return "already exists";
+    case StatusCode::kCorruption:
+      return "corruption";
+    case StatusCode::kIoError:
+      return "I/O error";
+    case StatusCode::kUnsupported:
+      return "unsupported";
+    case StatusCode::kResourceExhausted:
+      return "resource exhausted";
+    case StatusCode::kFailedPrecondition:
+      return "failed precondition";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kInternal:
+      return "internal error";
   }
   return "unknown";
 }
@@ -115,7 +129,7 @@ inline std::string Status::to_string() const {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(data_).is_ok() && "Result constructed from an OK Status");
   }
@@ -126,9 +140,18 @@ class [[nodiscard]] Result {
     static const Status kOk;
     return is_ok() ? kOk : std::get<Status>(data_);
   }
-  T& value() & { assert(is_ok()); return std::get<T>(data_); }
-  const T& value() const& { assert(is_ok()); return std::get<T>(data_); }
-  T&& value() && { assert(is_ok()); return std::get<T>(std::move(data_)); }
+  T& value() & {
+    assert(is_ok());
+    return std::get<T>(data_);
+  }
+  const T& value() const& {
+    assert(is_ok());
+    return std::get<T>(data_);
+  }
+  T&& value() && {
+    assert(is_ok());
+    return std::get<T>(std::move(data_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
@@ -141,8 +164,8 @@ class [[nodiscard]] Result {
 }  // namespace sluice
 
 // Returns early from the enclosing function with the error if `expr` yields a non-OK Status.
-#define SLUICE_RETURN_IF_ERROR(expr)            \
-  do {                                          \
-    ::sluice::Status sluice_status_ = (expr);   \
+#define SLUICE_RETURN_IF_ERROR(expr)                    \
+  do {                                                  \
+    ::sluice::Status sluice_status_ = (expr);           \
     if (!sluice_status_.is_ok()) return sluice_status_; \
   } while (0)
