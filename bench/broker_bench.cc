@@ -67,7 +67,8 @@ struct Options {
   int64_t timeout_s = 120;      // produce: flush deadline; consume: overall deadline
   int64_t idle_timeout_s = 15;  // consume: give up after this long without a message
   std::string label;
-  std::vector<std::pair<std::string, std::string>> extra;  // --set key=value
+  std::vector<std::pair<std::string, std::string>> extra;         // --set key=value
+  std::vector<std::pair<std::string, std::string>> topic_config;  // --topic-config key=value
 };
 
 void usage() {
@@ -88,7 +89,9 @@ void usage() {
                "  --timeout-s S         overall deadline (default 120)\n"
                "  --idle-timeout-s S    consume: deadline without any message (default 15)\n"
                "  --label TEXT          copied into the JSON line\n"
-               "  --set KEY=VALUE       extra librdkafka property (repeatable)\n");
+               "  --set KEY=VALUE       extra librdkafka property (repeatable)\n"
+               "  --topic-config KEY=VALUE  topic config when the harness creates the topic\n"
+               "                        (repeatable), e.g. flush.messages=1\n");
 }
 
 bool parse_int(std::string_view text, int64_t* out) {
@@ -156,14 +159,14 @@ std::optional<Options> parse_args(int argc, char** argv) {
       }
       known = true;
     }
-    if (a == "--set") {
+    if (a == "--set" || a == "--topic-config") {
       std::string_view kv = v;
       size_t eq = kv.find('=');
       if (eq == std::string_view::npos || eq == 0) {
-        std::fprintf(stderr, "broker_bench: --set wants KEY=VALUE, got %s\n", v);
+        std::fprintf(stderr, "broker_bench: %s wants KEY=VALUE, got %s\n", argv[i - 1], v);
         return std::nullopt;
       }
-      o.extra.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+      (a == "--set" ? o.extra : o.topic_config).emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
       known = true;
     }
     if (!known) {
@@ -392,9 +395,11 @@ class MockCluster {
 
 // ---- admin ----------------------------------------------------------------------------------
 
-// Creates `topic` with `partitions` partitions (replication factor 1) through CreateTopics;
-// an existing topic is accepted. Returns false on any other error.
-bool ensure_topic(const std::string& bootstrap, const std::string& topic, int partitions) {
+// Creates `topic` with `partitions` partitions (replication factor 1) and the topic configs
+// `config` through CreateTopics; an existing topic is accepted as it is. Returns false on any
+// other error.
+bool ensure_topic(const std::string& bootstrap, const std::string& topic, int partitions,
+                  const std::vector<std::pair<std::string, std::string>>& config) {
   rd_kafka_conf_t* conf = make_conf({{"bootstrap.servers", bootstrap}, {"log_level", "3"}});
   if (conf == nullptr) return false;
   char err[512];
@@ -404,6 +409,7 @@ bool ensure_topic(const std::string& bootstrap, const std::string& topic, int pa
     return false;
   }
   rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, err, sizeof err);
+  for (const auto& [k, v] : config) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
   rd_kafka_AdminOptions_t* ao = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_operation_timeout(ao, 30000, err, sizeof err);
@@ -729,7 +735,7 @@ int run(const Options& o) {
       return 2;
     }
   } else if (!o.no_create_topic &&
-             !ensure_topic(bootstrap, o.topic, static_cast<int>(o.partitions))) {
+             !ensure_topic(bootstrap, o.topic, static_cast<int>(o.partitions), o.topic_config)) {
     return 2;
   }
 

@@ -23,6 +23,9 @@ from collections import defaultdict
 WORKLOADS = [("1k", "1 KiB × 200k"), ("100b", "100 B × 1M")]
 OPS = [("produce_acks1", "produce acks=1"), ("produce_acksall", "produce acks=all"),
        ("consume", "consume")]
+# Kafka only, for context: acks=all on a topic with flush.messages=1 (an fsync per append).
+FSYNC_OP = ("produce_acksall_fsync", "produce acks=all, flush.messages=1 (Kafka only)")
+VERIFY_OPS = ("verify_acks1", "verify_acksall")
 TARGETS = [("mock", "librdkafka mock"), ("broker-lite", "broker-lite"),
            ("kafka", "Apache Kafka")]
 
@@ -148,17 +151,29 @@ def render(res):
     out.append(header)
     out.append("|---" * (len(TARGETS) + 3) + "|")
     for w, wname in WORKLOADS:
-        for op, opname in OPS:
+        for op, opname in OPS + [FSYNC_OP]:
             row = [f"{wname}, {opname}"]
             row += [cell(res.figure(res.tput, (t, w, op))) for t, _ in TARGETS]
             row += [cell(res.figure(res.perf, (t, w, op))) for t in ("kafka", "broker-lite")]
             out.append("| " + " | ".join(row) + " |")
     out.append("")
 
+    checks = []
+    for t, name in TARGETS[1:]:
+        runs = [r for (tt, _, op), rs in res.tput.items() if tt == t and op in VERIFY_OPS
+                for r in rs]
+        if runs:
+            bad = sum(1 for r in runs if not r[2])
+            checks.append(f"{name} {'ok' if bad == 0 else f'FAILED ({bad} of {len(runs)})'}")
+    if checks:
+        out.append("Read-back check (untimed `consume --verify` of the first run's topics: every "
+                   "payload, no duplicates, no gaps): " + ", ".join(checks) + ".")
+        out.append("")
+
     out.append("| broker CPU per message (µs) | " + " | ".join(n for _, n in TARGETS) + " |")
     out.append("|---" * (len(TARGETS) + 1) + "|")
     for w, wname in WORKLOADS:
-        for op, opname in OPS:
+        for op, opname in OPS + [FSYNC_OP]:
             vals = [fmt(median(res.cpu.get((t, w, op), [])), 2) for t, _ in TARGETS]
             out.append(f"| {wname}, {opname} | " + " | ".join(vals) + " |")
     out.append("")

@@ -193,6 +193,35 @@ run_workloads() {  # target pid harness-target-args...
   done
 }
 
+# Untimed: reads back the first run's topics with --verify (every payload, no duplicates), so
+# that a broker returning wrong data cannot pass on speed alone.
+verify_readback() {  # target bootstrap
+  local w name size count acks
+  for w in "${workloads[@]}"; do
+    read -r name size count <<<"$w"
+    for acks in acks1 acksall; do
+      [ "$(time_left)" -lt 30 ] && return
+      harness "$1" "$name" "verify_$acks" 1 "" consume --bootstrap "$2" --size "$size" \
+        --count "$count" --partitions 1 --topic "bench-$name-$acks-1" --verify
+    done
+  done
+}
+
+# Kafka only: acks=all on topics with flush.messages=1, so that Kafka fsyncs every append as
+# broker-lite does for acks=all. For context; no target uses it.
+run_fsync_reference() {  # target pid bootstrap
+  local run w name size count
+  for ((run = 1; run <= runs; run++)); do
+    for w in "${workloads[@]}"; do
+      read -r name size count <<<"$w"
+      out_of_time 60 "$1 flush.messages=1" && return
+      harness "$1" "$name" produce_acksall_fsync "$run" "$2" produce --bootstrap "$3" \
+        --size "$size" --count "$count" --partitions 1 --acks all \
+        --topic "bench-$name-fsync-$run" --topic-config flush.messages=1
+    done
+  done
+}
+
 # ---- Kafka's ProducerPerformance ------------------------------------------------------------
 
 kafka_jars=""
@@ -314,6 +343,7 @@ EOF
   fi
   warm_up "127.0.0.1:$port"
   run_workloads broker-lite "$pid" --bootstrap "127.0.0.1:$port"
+  verify_readback broker-lite "127.0.0.1:$port"
   run_producer_performance broker-lite "127.0.0.1:$port"
   if kill -0 "$pid" 2>/dev/null; then
     record "{\"kind\":\"server\",\"target\":\"broker-lite\",\"metric\":\"rss_peak_mib\",\"value\":$(proc_hwm_mib "$pid")}"
@@ -376,6 +406,8 @@ EOF
   fi
   warm_up "127.0.0.1:$port"
   run_workloads kafka "$pid" --bootstrap "127.0.0.1:$port"
+  run_fsync_reference kafka "$pid" "127.0.0.1:$port"
+  verify_readback kafka "127.0.0.1:$port"
   run_producer_performance kafka "127.0.0.1:$port"
   record "{\"kind\":\"server\",\"target\":\"kafka\",\"metric\":\"rss_peak_mib\",\"value\":$(proc_hwm_mib "$pid")}"
   stop_process "$pid" 30
