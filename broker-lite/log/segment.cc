@@ -17,7 +17,9 @@ using kafka::BatchHeader;
 namespace layout = kafka::batch_layout;
 
 namespace {
-constexpr size_t kReadChunk = 64 * 1024;
+// Read sizes: walking headers touches little of each batch, checking reads all of it.
+constexpr size_t kHeaderChunk = 8 * 1024;
+constexpr size_t kBatchChunk = 64 * 1024;
 constexpr int64_t kMaxStoredBatch = std::numeric_limits<int32_t>::max();
 }  // namespace
 
@@ -52,10 +54,10 @@ BatchCheck check_stored_batch(std::span<const uint8_t> bytes) {
 
 // ---- BatchCursor ----
 
-Result<bool> BatchCursor::ensure(uint64_t pos, size_t need) {
+Result<bool> BatchCursor::ensure(uint64_t pos, size_t need, size_t chunk) {
   if (pos >= buf_start_ && pos + need <= buf_start_ + buf_len_) return true;
   if (pos + need > end_) return false;
-  size_t want = static_cast<size_t>(std::min<uint64_t>(std::max(need, kReadChunk), end_ - pos));
+  size_t want = static_cast<size_t>(std::min<uint64_t>(std::max(need, chunk), end_ - pos));
   if (buffer_.size() < want) buffer_.resize(want);
   Result<size_t> n = file_.read_at(pos, {buffer_.data(), want});
   if (!n.is_ok()) {
@@ -70,7 +72,7 @@ Result<bool> BatchCursor::ensure(uint64_t pos, size_t need) {
 Result<BatchCursor::Step> BatchCursor::next_header(BatchHeader* header) {
   batch_pos_ = pos_;
   if (pos_ >= end_) return Step::kEnd;
-  Result<bool> have = ensure(pos_, layout::kHeaderSize);
+  Result<bool> have = ensure(pos_, layout::kHeaderSize, kHeaderChunk);
   if (!have.is_ok()) return have.status();
   if (!*have) return Step::kBad;
   *header = kafka::read_batch_header({buffer_.data() + (pos_ - buf_start_), layout::kHeaderSize});
@@ -87,7 +89,7 @@ Result<BatchCursor::Step> BatchCursor::next_checked(BatchCheck* check,
   batch_pos_ = pos_;
   if (pos_ >= end_) return Step::kEnd;
   *check = BatchCheck{};
-  Result<bool> have = ensure(pos_, layout::kLogOverhead);
+  Result<bool> have = ensure(pos_, layout::kLogOverhead, kBatchChunk);
   if (!have.is_ok()) return have.status();
   if (!*have) {
     check->error = BatchError::kTruncated;
@@ -101,7 +103,7 @@ Result<BatchCursor::Step> BatchCursor::next_checked(BatchCheck* check,
   } else {
     total = static_cast<size_t>(std::min<uint64_t>(end_ - pos_, layout::kHeaderSize));
   }
-  have = ensure(pos_, total);
+  have = ensure(pos_, total, kBatchChunk);
   if (!have.is_ok()) return have.status();
   if (!*have) {
     check->error = BatchError::kTruncated;

@@ -65,8 +65,9 @@ class BatchCursor {
   uint64_t position() const { return pos_; }
 
  private:
-  // Makes [pos, pos+need) available in the buffer; false when the file ends first.
-  Result<bool> ensure(uint64_t pos, size_t need);
+  // Makes [pos, pos+need) available in the buffer, reading at least `chunk` bytes when it
+  // must read; false when the region ends first.
+  Result<bool> ensure(uint64_t pos, size_t need, size_t chunk);
 
   File& file_;
   uint64_t pos_;
