@@ -305,10 +305,17 @@ await_ready() {  # target pid port t0_ns timeout_s
   log "$1 answers ApiVersions + Metadata after $ms ms"
 }
 
-# A short untimed produce so that the figures do not include a cold start (JIT, page cache).
+# An untimed pass of every workload (produce acks=1, then consume) so that the figures do not
+# include a cold start: Kafka's JIT needs far more than a few thousand messages per code path.
 warm_up() {  # bootstrap
-  bounded 120 /dev/null "$out_dir/logs/warmup.log" "$bench" produce --bootstrap "$1" \
-    --topic bench-warmup --size 1024 --count 50000 --acks 1
+  local w name size count
+  for w in "${workloads[@]}"; do
+    read -r name size count <<<"$w"
+    bounded 120 /dev/null "$out_dir/logs/warmup.log" "$bench" produce --bootstrap "$1" \
+      --topic "bench-warmup-$name" --size "$size" --count "$count" --acks 1
+    bounded 120 /dev/null "$out_dir/logs/warmup.log" "$bench" consume --bootstrap "$1" \
+      --topic "bench-warmup-$name" --size "$size" --count "$count"
+  done
 }
 
 bench_broker_lite() {
