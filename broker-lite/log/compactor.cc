@@ -78,7 +78,7 @@ Result<BatchFate> clean_batch(std::span<const uint8_t> batch, const kafka::Batch
 Result<int64_t> PartitionLog::compact(int64_t now_ms) {
   if (failed()) return failure();
   if (!config_.cleanup_compact || segments_.size() < 2) return int64_t{0};
-  const size_t cap = config_.compaction_max_decompressed_bytes;
+  const size_t cap = config_.max_decompressed_bytes;
   std::vector<uint8_t> buffer;
   std::vector<uint8_t> scratch;
 

@@ -18,8 +18,8 @@ struct LogConfig {
   bool cleanup_delete = true;                               // cleanup.policy contains "delete"
   bool cleanup_compact = false;                             // cleanup.policy contains "compact"
   int64_t delete_retention_ms = int64_t{24} * 3600 * 1000;  // delete.retention.ms
-  // Largest decompressed batch compaction will expand (its memory bound).
-  size_t compaction_max_decompressed_bytes = size_t{64} << 20;
+  // Largest decompressed batch compaction and timestamp lookups will expand (memory bound).
+  size_t max_decompressed_bytes = size_t{64} << 20;
   // A read that starts further than this beyond a segment's CRC-checked prefix checks only its
   // own bytes instead of extending the prefix (docs/formats/log-segment.md, last paragraph of
   // the start-up rules).

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "broker-lite/log/checkpoint.h"
+#include "broker-lite/protocol/record_batch.h"
 
 namespace sluice::log {
 
@@ -441,15 +442,33 @@ Result<ReadResult> PartitionLog::read(int64_t fetch_offset, size_t max_bytes, bo
 Result<TimestampLookup> PartitionLog::offset_for_timestamp(int64_t ts) {
   if (failed()) return failure();
   TimestampLookup out;
+  const int64_t start = log_start_offset();
   for (const std::shared_ptr<Segment>& seg : segments_) {
-    if (seg->empty() || seg->max_timestamp() < ts) continue;
-    Result<std::optional<BatchLocation>> loc = seg->find_timestamp(ts, read_buffer_);
+    if (seg->empty() || seg->max_timestamp() < ts || seg->next_offset() <= start) continue;
+    Result<std::optional<BatchLocation>> loc = seg->find_timestamp(ts, start, read_buffer_);
     if (!loc.is_ok()) return loc.status();
     if (!loc->has_value()) continue;
     const kafka::BatchHeader& h = (*loc)->header;
-    if (h.last_offset() < log_start_offset()) continue;
-    out.offset = std::max(h.base_offset, log_start_offset());
+    out.offset = std::max(h.base_offset, start);
     out.timestamp = h.max_timestamp;
+    // Refine to the first record of the batch at or after ts.
+    std::vector<uint8_t> batch(h.total_size());
+    Status st = read_exact(*seg->log_file(), (*loc)->position, batch);
+    if (st.is_ok())
+      st = seg->verify_range((*loc)->position, (*loc)->position + batch.size(), read_buffer_);
+    if (!st.is_ok()) return st;
+    std::vector<uint8_t> scratch;
+    bool found = false;
+    st = kafka::for_each_record(batch, config_.max_decompressed_bytes, scratch,
+                                [&](const kafka::RecordView& r) {
+                                  const int64_t offset = h.base_offset + r.offset_delta;
+                                  const int64_t rts = kafka::record_timestamp(h, r);
+                                  if (found || offset < start || rts < ts) return;
+                                  found = true;
+                                  out.offset = offset;
+                                  out.timestamp = rts;
+                                });
+    if (!st.is_ok()) return st.with_context("timestamp lookup in " + seg->log_path());
     return out;
   }
   return out;

@@ -98,8 +98,8 @@ class PartitionLog {
   Result<ReadResult> read(int64_t fetch_offset, size_t max_bytes, bool min_one_batch,
                           int64_t max_offset_exclusive);
 
-  // First batch holding a timestamp >= ts (batch granularity: the offset is the batch's base
-  // offset, or the log start offset when that is larger). For ListOffsets.
+  // The first record at or after the log start offset whose timestamp is >= ts, with that
+  // timestamp (offset -1 when there is none). For ListOffsets.
   Result<TimestampLookup> offset_for_timestamp(int64_t ts);
 
   // Retention by time and size (deletes whole old segments; rolls an expired active segment

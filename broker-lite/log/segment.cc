@@ -511,7 +511,7 @@ Result<std::optional<BatchLocation>> Segment::find_offset(int64_t offset,
   }
 }
 
-Result<std::optional<BatchLocation>> Segment::find_timestamp(int64_t ts,
+Result<std::optional<BatchLocation>> Segment::find_timestamp(int64_t ts, int64_t min_offset,
                                                              std::vector<uint8_t>& buffer) {
   if (empty() || max_timestamp_ < ts) return std::optional<BatchLocation>();
   // Every batch up to the last entry older than ts is older than ts.
@@ -530,7 +530,7 @@ Result<std::optional<BatchLocation>> Segment::find_timestamp(int64_t ts,
       return Status::corruption("segment " + log_path() + ": unreadable batch header at position " +
                                 std::to_string(cursor.batch_position()));
     }
-    if (loc.header.max_timestamp >= ts) {
+    if (loc.header.max_timestamp >= ts && loc.header.last_offset() >= min_offset) {
       loc.position = cursor.batch_position();
       return std::optional<BatchLocation>(loc);
     }

@@ -149,8 +149,10 @@ class Segment {
 
   // The first batch whose last offset is >= `offset`, or nullopt when every batch ends before.
   Result<std::optional<BatchLocation>> find_offset(int64_t offset, std::vector<uint8_t>& buffer);
-  // The first batch whose maxTimestamp is >= `ts`, or nullopt.
-  Result<std::optional<BatchLocation>> find_timestamp(int64_t ts, std::vector<uint8_t>& buffer);
+  // The first batch whose maxTimestamp is >= `ts` and whose last offset is >= `min_offset`,
+  // or nullopt.
+  Result<std::optional<BatchLocation>> find_timestamp(int64_t ts, int64_t min_offset,
+                                                      std::vector<uint8_t>& buffer);
 
   // CRC-checks [from, to) if not done yet (see LogConfig::verify_window_bytes). kCorruption
   // naming the file and position when a batch fails; the range is then remembered as damaged.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "broker-lite/log/sim_file_system.h"
@@ -145,6 +146,40 @@ TEST_F(PartitionLogTest, TimestampLookupsEqualALinearScan) {
       EXPECT_EQ(got->offset, it->header.base_offset) << "ts " << t;
       EXPECT_EQ(got->timestamp, it->header.max_timestamp);
     }
+  }
+}
+
+TEST_F(PartitionLogTest, TimestampLookupFindsTheRecordInsideABatchAndRespectsLogStart) {
+  auto log = open_log();
+  // Records with timestamps 100, 110, ..., 5 per batch, 40 batches.
+  std::map<int64_t, int64_t> ts_of;  // offset -> timestamp
+  int64_t offset = 0;
+  for (int b = 0; b < 40; ++b) {
+    std::vector<testing::TestRecord> recs;
+    for (int i = 0; i < 5; ++i) {
+      recs.push_back({"k", "v" + std::to_string(offset), 100 + 10 * offset});
+      ts_of[offset] = 100 + 10 * offset;
+      ++offset;
+    }
+    std::vector<uint8_t> batch = testing::make_batch(recs);
+    ASSERT_TRUE(log->append(batch, 0).is_ok());
+  }
+  auto linear = [&](int64_t t, int64_t start) {
+    for (const auto& [o, ts] : ts_of) {
+      if (o >= start && ts >= t) return std::make_pair(o, ts);
+    }
+    return std::make_pair(int64_t{-1}, int64_t{-1});
+  };
+  for (int64_t t = 50; t < 2200; t += 7) {
+    Result<TimestampLookup> got = log->offset_for_timestamp(t);
+    ASSERT_TRUE(got.is_ok());
+    EXPECT_EQ(std::make_pair(got->offset, got->timestamp), linear(t, 0)) << "ts " << t;
+  }
+  ASSERT_TRUE(log->delete_records_before(63).is_ok());
+  for (int64_t t = 50; t < 2200; t += 7) {
+    Result<TimestampLookup> got = log->offset_for_timestamp(t);
+    ASSERT_TRUE(got.is_ok());
+    EXPECT_EQ(std::make_pair(got->offset, got->timestamp), linear(t, 63)) << "ts " << t;
   }
 }
 
