@@ -61,3 +61,17 @@ def test_group_consume_commit_sync_survives_restart(broker, unique):
     assert [(r["offset"], r["value"]) for r in second["records"]] == list(
         enumerate(values))[5:]
     assert second["committed"] == {"0": 12}
+
+
+def test_consumer_close_is_prompt(shared_broker, unique):
+    """KafkaConsumer.close() leaves the group and ends its fetch session with a last Fetch
+    (SessionEpoch -1, no partitions). The broker must answer it like any Fetch, so close()
+    returns at once (Apache Kafka: well under a second) instead of after request.timeout.ms
+    (15 s in ClientTool)."""
+    b = shared_broker
+    topic, group = unique("java-close"), unique("java-close")
+    java_tool("admin", b.bootstrap, topic, 1)
+    java_tool("produce", b.bootstrap, topic, 3, 1)
+    result = java_tool("consume", b.bootstrap, topic, group, 3, 30000)
+    assert [r["value"] for r in result["records"]] == ["value-0", "value-1", "value-2"]
+    assert result["close_ms"] < 5000, f"KafkaConsumer.close() took {result['close_ms']} ms"

@@ -3,7 +3,8 @@
 // with a non-zero exit code.
 //   admin    BOOTSTRAP TOPIC PARTITIONS             create, describe and list topics
 //   produce  BOOTSTRAP TOPIC COUNT KEYS             keyed produce (client defaults: idempotent)
-//   consume  BOOTSTRAP TOPIC GROUP COUNT TIMEOUT_MS group consume of COUNT records, commitSync
+//   consume  BOOTSTRAP TOPIC GROUP COUNT TIMEOUT_MS group consume of COUNT records, commitSync,
+//                                                  close (its duration is reported)
 package sluice.it;
 
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,6 +64,12 @@ public final class ClientTool {
     System.out.flush();
     // Client threads can linger a moment after close(); the answer is out, so stop now.
     System.exit(0);
+  }
+
+  // Progress on stderr, so that a slow step shows in a failing test's output.
+  private static void phase(String what, long start) {
+    System.err.println("ClientTool: " + what + " after " + (System.currentTimeMillis() - start)
+        + " ms");
   }
 
   private static Map<String, Object> admin(String bootstrap, String topic, int partitions)
@@ -153,12 +161,15 @@ public final class ClientTool {
     Map<String, Object> out = new LinkedHashMap<>();
     List<Object> records = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> toCommit = new LinkedHashMap<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+    long start = System.currentTimeMillis();
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
+    try {
       consumer.subscribe(List.of(topic));
       long deadline = System.currentTimeMillis() + timeoutMs;
       while (records.size() < count && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(200))) {
           if (records.size() >= count) break;
+          if (records.isEmpty()) phase("first record", start);
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("partition", rec.partition());
           r.put("offset", rec.offset());
@@ -169,7 +180,9 @@ public final class ClientTool {
               new OffsetAndMetadata(rec.offset() + 1));
         }
       }
+      phase("consumed " + records.size(), start);
       consumer.commitSync(toCommit, Duration.ofSeconds(kCallTimeoutSeconds));
+      phase("committed", start);
       Map<String, Object> committed = new TreeMap<>();
       for (Map.Entry<TopicPartition, OffsetAndMetadata> e :
           consumer.committed(toCommit.keySet(), Duration.ofSeconds(kCallTimeoutSeconds))
@@ -178,6 +191,11 @@ public final class ClientTool {
             e.getValue() == null ? null : e.getValue().offset());
       }
       out.put("committed", committed);
+    } finally {
+      long closeStart = System.currentTimeMillis();
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(kCallTimeoutSeconds)));
+      out.put("close_ms", System.currentTimeMillis() - closeStart);
+      phase("closed", start);
     }
     out.put("records", records);
     return out;
