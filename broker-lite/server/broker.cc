@@ -22,13 +22,17 @@ constexpr char kClusterIdFile[] = "cluster.id";
 
 }  // namespace
 
-Broker::Broker(BrokerConfig config) : config_(std::move(config)) {
+Broker::Broker(BrokerConfig config) : Broker(std::move(config), nullptr) {
+  owned_fs_ = std::make_unique<log::PosixFileSystem>();
+  fs_ = owned_fs_.get();
+}
+
+Broker::Broker(BrokerConfig config, log::FileSystem* fs) : config_(std::move(config)), fs_(fs) {
   limits_.max_frame_bytes = config_.socket_request_max_bytes;
   limits_.idle_timeout_ms = config_.connections_max_idle_ms;
   dispatcher_ = [this](const RequestPtr& request, std::string& reason) {
     return dispatch(request, reason);
   };
-  fs_ = std::make_unique<log::PosixFileSystem>();
 }
 
 Broker::~Broker() {
@@ -230,6 +234,16 @@ void Broker::run() {
 
 void Broker::request_stop() {
   if (stop_requested_.exchange(true)) return;
+  stop_network();
+}
+
+void Broker::request_crash_for_testing() {
+  crash_requested_ = true;
+  if (stop_requested_.exchange(true)) return;
+  stop_network();
+}
+
+void Broker::stop_network() {
   asio::post(io_, [this]() {
     asio::error_code ec;
     for (auto& a : acceptors_) a->close(ec);
@@ -242,6 +256,13 @@ void Broker::request_stop() {
 }
 
 void Broker::shutdown() {
+  if (crash_requested_) {
+    // Simulated crash: nothing more reaches the files (no final sync, no marker).
+    if (committer_) committer_->stop();
+    connections_.clear();
+    SLUICE_LOG(kInfo, "broker", "broker-lite stopped without closing its logs (simulated crash)");
+    return;
+  }
   // Network thread stopped: no more appends. Drain the fsync thread, then close every log
   // (sync + recovery point) and write the clean-shutdown marker.
   if (committer_) committer_->stop();

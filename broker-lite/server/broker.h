@@ -36,7 +36,11 @@ class OffsetsTopic;
 
 class Broker {
  public:
+  // Runs on the operating system's file system.
   explicit Broker(BrokerConfig config);
+  // Runs on `fs` (borrowed: must outlive the broker), e.g. a SimulatedPowerLossFileSystem in
+  // tests.
+  Broker(BrokerConfig config, log::FileSystem* fs);
   ~Broker();
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
@@ -49,6 +53,11 @@ class Broker {
   void run();
   // Thread-safe and async-signal-safe enough to call from a signal-watching thread.
   void request_stop();
+  // For tests: like request_stop(), but run() then returns WITHOUT closing the logs or writing
+  // the clean-shutdown marker: it only stops the sync thread (queued acks=all requests are never
+  // answered). The files are left as a crash finds them; with a SimulatedPowerLossFileSystem,
+  // call its crash() after run() returned to get what a power loss leaves.
+  void request_crash_for_testing();
 
   // The port the first listener actually bound (useful with port 0).
   uint16_t bound_port() const { return bound_port_; }
@@ -75,6 +84,7 @@ class Broker {
   bool dispatch(const RequestPtr& request, std::string& reason);
   void schedule_maintenance();
   void schedule_group_ticks();
+  void stop_network();
   void shutdown();
   Status load_or_create_cluster_id();
 
@@ -85,7 +95,8 @@ class Broker {
   uint64_t next_connection_id_ = 1;
   RequestDispatcher dispatcher_;
   ConnectionLimits limits_;
-  std::unique_ptr<log::FileSystem> fs_;
+  std::unique_ptr<log::FileSystem> owned_fs_;  // null when the file system was injected
+  log::FileSystem* fs_ = nullptr;
   std::unique_ptr<log::GroupCommitter> committer_;
   std::unique_ptr<TopicManager> topics_;
   std::unique_ptr<coord::GroupCoordinator> groups_;
@@ -99,6 +110,7 @@ class Broker {
   uint16_t bound_port_ = 0;
   std::string cluster_id_;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> crash_requested_{false};
   bool started_ = false;
 };
 
