@@ -187,6 +187,11 @@ Status TopicManager::open_all(int64_t now_ms) {
     Status s = fs_.mkdir(prefix);
     if (!s && s.code() != StatusCode::kAlreadyExists)
       return s.with_context("creating log.dirs " + config_.log_dir);
+    // A new directory's own entry is durable only once its parent is synced.
+    const size_t slash = prefix.rfind('/');
+    const std::string parent =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : prefix.substr(0, slash));
+    if (s) SLUICE_RETURN_IF_ERROR(fs_.sync_dir(parent));
   }
   const std::string marker = config_.log_dir + "/" + kCleanMarker;
   const bool clean = fs_.exists(marker);
