@@ -212,7 +212,11 @@ Status PartitionLog::load(bool clean_shutdown) {
       if (!s.is_ok()) return s.status();
       seg = std::move(s).value();
       const uint64_t size_before = seg->size();
-      Result<ScanOutcome> out = seg->scan(is_last, /*allow_truncate=*/needs_scan, buffer);
+      // A torn tail of the last segment is cut even after a clean stop (its index failed the
+      // checks, so the segment changed after the marker was written): those bytes can never be
+      // served, and appends must continue after the last whole batch.
+      const bool may_cut = needs_scan || is_last;
+      Result<ScanOutcome> out = seg->scan(is_last, /*allow_truncate=*/may_cut, buffer);
       if (!out.is_ok()) return out.status();
       ++report_.segments_scanned;
       synced_needed = true;
@@ -222,7 +226,7 @@ Status PartitionLog::load(bool clean_shutdown) {
              " (" + std::to_string(d.length) + " bytes) is damaged (" + d.reason +
              "); kept in place, reads of it will fail");
       }
-      if (out->torn && needs_scan) {
+      if (out->torn && may_cut) {
         const uint64_t cut = size_before - out->valid_end;
         report_.bytes_truncated += static_cast<int64_t>(cut);
         note("segment " + seg->log_path() + ": truncated at position " +
@@ -428,7 +432,18 @@ Result<ReadResult> PartitionLog::read(int64_t fetch_offset, size_t max_bytes, bo
     Status st = seg.verify_range(start, end, read_buffer_);
     if (!st.is_ok()) {
       note(std::string(st.message()));
-      return st;
+      // Serve the whole batches before the damage; fail only when the first batch is damaged.
+      uint64_t good_end = start;
+      BatchCursor cursor(*seg.log_file(), start, end, read_buffer_);
+      kafka::BatchHeader h;
+      for (;;) {
+        Result<BatchCursor::Step> step = cursor.next_header(&h);
+        if (!step.is_ok() || *step != BatchCursor::Step::kBatch) break;
+        if (!seg.verify_range(good_end, good_end + h.total_size(), read_buffer_).is_ok()) break;
+        good_end += h.total_size();
+      }
+      if (good_end == start) return st;
+      end = good_end;
     }
     r.file = seg.log_file();
     r.position = start;
