@@ -1,6 +1,8 @@
 // WireReader / WireWriter: bounds-checked decoding and buffered encoding of Kafka primitives.
 #include "broker-lite/protocol/wire.h"
 
+#include <unistd.h>
+
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -305,7 +307,23 @@ void WireWriter::write_records(const RecordsRef& records, bool compact) {
     return;
   }
   write_array_length(static_cast<int32_t>(records.size), compact);
-  append_external(records.bytes(), records.keep_alive);
+  if (records.file_fd >= 0) {
+    append_file_region(records.file_fd, records.file_offset, records.size, records.keep_alive);
+  } else {
+    append_external(records.bytes(), records.keep_alive);
+  }
+}
+
+void WireWriter::append_file_region(int fd, uint64_t offset, size_t size,
+                                    std::shared_ptr<const void> keep_alive) {
+  if (size == 0) return;
+  External e{buf_.size(), std::span<const uint8_t>(static_cast<const uint8_t*>(nullptr), size),
+             std::move(keep_alive)};
+  e.fd = fd;
+  e.file_offset = offset;
+  externals_.push_back(std::move(e));
+  external_bytes_ += size;
+  ++file_regions_;
 }
 
 size_t WireWriter::reserve_int32() {
@@ -336,29 +354,63 @@ void WireWriter::append_writer(const WireWriter& other) {
   size_t from = 0;
   for (const External& e : other.externals_) {
     write_raw({other.buf_.data() + from, e.at - from});
-    append_external(e.bytes, e.keep_alive);
+    if (e.fd >= 0) {
+      append_file_region(e.fd, e.file_offset, e.bytes.size(), e.keep_alive);
+    } else {
+      append_external(e.bytes, e.keep_alive);
+    }
     from = e.at;
   }
   write_raw({other.buf_.data() + from, other.buf_.size() - from});
   if (!other.ok()) fail(other.error());
 }
 
-void WireWriter::gather(std::vector<std::span<const uint8_t>>& out) const {
+void WireWriter::gather_parts(std::vector<OutputPart>& out) const {
   size_t from = 0;
   for (const External& e : externals_) {
-    if (e.at > from) out.emplace_back(buf_.data() + from, e.at - from);
-    out.push_back(e.bytes);
+    if (e.at > from) out.push_back(OutputPart{{buf_.data() + from, e.at - from}});
+    if (e.fd >= 0) {
+      out.push_back(OutputPart{{}, e.fd, e.file_offset, e.bytes.size()});
+    } else {
+      out.push_back(OutputPart{e.bytes});
+    }
     from = e.at;
   }
-  if (buf_.size() > from) out.emplace_back(buf_.data() + from, buf_.size() - from);
+  if (buf_.size() > from) out.push_back(OutputPart{{buf_.data() + from, buf_.size() - from}});
+}
+
+bool WireWriter::gather(std::vector<std::span<const uint8_t>>& out) const {
+  if (file_regions_ > 0) return false;
+  std::vector<OutputPart> parts;
+  gather_parts(parts);
+  for (const OutputPart& p : parts) out.push_back(p.bytes);
+  return true;
 }
 
 std::vector<uint8_t> WireWriter::flatten() const {
   std::vector<uint8_t> out;
   out.reserve(size());
-  std::vector<std::span<const uint8_t>> pieces;
-  gather(pieces);
-  for (std::span<const uint8_t> p : pieces) out.insert(out.end(), p.begin(), p.end());
+  std::vector<OutputPart> parts;
+  gather_parts(parts);
+  for (const OutputPart& p : parts) {
+    if (p.fd < 0) {
+      out.insert(out.end(), p.bytes.begin(), p.bytes.end());
+      continue;
+    }
+    // File regions are read back with pread (tests and small messages only).
+    size_t at = out.size();
+    out.resize(at + p.file_size);
+    size_t done = 0;
+    while (done < p.file_size) {
+      ssize_t n = ::pread(p.fd, out.data() + at + done, p.file_size - done,
+                          static_cast<off_t>(p.file_offset + done));
+      if (n <= 0) {
+        out.resize(at + done);
+        break;
+      }
+      done += static_cast<size_t>(n);
+    }
+  }
   return out;
 }
 

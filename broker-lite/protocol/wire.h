@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -27,6 +28,11 @@ struct RecordsRef {
   size_t size = 0;
   bool is_null = true;
   std::shared_ptr<const void> keep_alive;
+  // Encoding only: when file_fd >= 0 the bytes are [file_offset, file_offset + size) of that
+  // open file (data is ignored) and are sent from the file without passing through user space
+  // (WireWriter::append_file_region); keep_alive must then keep the descriptor open.
+  int file_fd = -1;
+  uint64_t file_offset = 0;
 
   std::span<const uint8_t> bytes() const { return {data, size}; }
 };
@@ -161,11 +167,27 @@ class WireWriter {
   // are copied; larger ones are referenced, and keep_alive is held until the writer is destroyed.
   void append_external(std::span<const uint8_t> bytes, std::shared_ptr<const void> keep_alive);
 
+  // Adds `size` bytes of the open file `fd` starting at `offset`, to be sent by the connection
+  // with sendfile(2). keep_alive must keep the descriptor open; it is held until the writer is
+  // destroyed. The file range must not change while the writer lives.
+  void append_file_region(int fd, uint64_t offset, size_t size,
+                          std::shared_ptr<const void> keep_alive);
+
   // Total output size, external parts included.
   size_t size() const { return buf_.size() + external_bytes_; }
-  // Appends the output in order as spans, valid while this writer (and the keep-alives) live and
-  // no further write happens.
-  void gather(std::vector<std::span<const uint8_t>>& out) const;
+  // One piece of the output: bytes in memory, or (fd >= 0) a file range.
+  struct OutputPart {
+    std::span<const uint8_t> bytes;
+    int fd = -1;
+    uint64_t file_offset = 0;
+    size_t file_size = 0;
+  };
+  // Appends the output in order, valid while this writer (and the keep-alives) live and no
+  // further write happens.
+  void gather_parts(std::vector<OutputPart>& out) const;
+  // The same as memory spans only; fails (returns false) when the output holds a file region.
+  bool gather(std::vector<std::span<const uint8_t>>& out) const;
+  bool has_file_regions() const { return file_regions_ > 0; }
   // The whole output copied into one buffer (tests, small messages).
   std::vector<uint8_t> flatten() const;
 
@@ -178,11 +200,14 @@ class WireWriter {
     size_t at;  // position in buf_ before which this range is emitted
     std::span<const uint8_t> bytes;
     std::shared_ptr<const void> keep_alive;
+    int fd = -1;  // >= 0: a file region of bytes.size() bytes at file_offset (bytes.data() unused)
+    uint64_t file_offset = 0;
   };
 
   std::vector<uint8_t> buf_;
   std::vector<External> externals_;
   size_t external_bytes_ = 0;
+  size_t file_regions_ = 0;
   std::string error_;
 };
 

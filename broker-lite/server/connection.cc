@@ -1,6 +1,9 @@
 // Connection: framing, ordered responses and per-connection limits (see connection.h).
 #include "broker-lite/server/connection.h"
 
+#include <sys/sendfile.h>
+
+#include <cerrno>
 #include <chrono>
 #include <vector>
 
@@ -145,10 +148,40 @@ awaitable<void> Connection::read_loop() {
   }
 }
 
+// Sends `size` bytes of file `fd` from `offset` with sendfile(2): the segment bytes go from the
+// page cache to the socket without passing through user space.
+awaitable<asio::error_code> Connection::send_file_region(int fd, uint64_t offset, size_t size) {
+  if (!socket_.native_non_blocking()) {
+    asio::error_code ec;
+    socket_.native_non_blocking(true, ec);
+    if (ec) co_return ec;
+  }
+  off_t pos = static_cast<off_t>(offset);
+  size_t left = size;
+  while (left > 0) {
+    ssize_t n = ::sendfile(socket_.native_handle(), fd, &pos, left);
+    if (n > 0) {
+      left -= static_cast<size_t>(n);
+      continue;
+    }
+    if (n == 0)
+      co_return asio::error::make_error_code(asio::error::eof);  // file shorter than claimed
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      co_return asio::error_code(errno, asio::error::get_system_category());
+    }
+    asio::error_code ec;
+    co_await socket_.async_wait(asio::ip::tcp::socket::wait_write,
+                                asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return ec;
+  }
+  co_return asio::error_code();
+}
+
 awaitable<void> Connection::write_loop() {
   auto self = shared_from_this();
   std::vector<asio::const_buffer> buffers;
-  std::vector<std::span<const uint8_t>> spans;
+  std::vector<kafka::WireWriter::OutputPart> parts;
   for (;;) {
     if (closed_) co_return;
     if (slots_.empty() || !slots_.front()->ready) {
@@ -157,8 +190,9 @@ awaitable<void> Connection::write_loop() {
       co_await writer_wakeup_.async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
-    // Gather every consecutive ready response into one write.
-    buffers.clear();
+    // Gather every consecutive ready response into one write; file regions (fetched segment
+    // bytes) are sent with sendfile between the memory parts.
+    parts.clear();
     size_t count = 0;
     size_t bytes = 0;
     bool close_after = false;
@@ -170,23 +204,31 @@ awaitable<void> Connection::write_loop() {
         break;
       }
       if (slot->no_response) continue;
-      spans.clear();
-      slot->out.gather(spans);
-      for (auto s : spans) {
-        if (!s.empty()) buffers.emplace_back(s.data(), s.size());
-      }
+      slot->out.gather_parts(parts);
       bytes += slot->out.size();
     }
-    if (!buffers.empty()) {
-      // The slots stay in the deque (and so keep their bytes alive) until the write is done.
-      asio::error_code ec;
-      co_await asio::async_write(socket_, buffers, asio::redirect_error(use_awaitable, ec));
-      if (ec) {
-        close(ec == asio::error::operation_aborted ? "" : "write failed: " + ec.message());
-        co_return;
+    // The slots stay in the deque (and so keep their bytes alive) until everything is written.
+    asio::error_code ec;
+    buffers.clear();
+    for (size_t i = 0; i <= parts.size() && !ec; ++i) {
+      const bool at_end = i == parts.size();
+      if (!at_end && parts[i].fd < 0) {
+        if (!parts[i].bytes.empty())
+          buffers.emplace_back(parts[i].bytes.data(), parts[i].bytes.size());
+        continue;
       }
-      last_activity_ = std::chrono::steady_clock::now();
+      if (!buffers.empty()) {
+        co_await asio::async_write(socket_, buffers, asio::redirect_error(use_awaitable, ec));
+        buffers.clear();
+      }
+      if (!at_end && !ec)
+        ec = co_await send_file_region(parts[i].fd, parts[i].file_offset, parts[i].file_size);
     }
+    if (ec) {
+      close(ec == asio::error::operation_aborted ? "" : "write failed: " + ec.message());
+      co_return;
+    }
+    if (bytes > 0) last_activity_ = std::chrono::steady_clock::now();
     if (closed_) co_return;
     for (size_t i = 0; i < count && !slots_.empty(); ++i) slots_.pop_front();
     reader_wakeup_.cancel();

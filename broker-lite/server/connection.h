@@ -46,6 +46,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   asio::awaitable<void> read_loop();
   asio::awaitable<void> write_loop();
+  asio::awaitable<asio::error_code> send_file_region(int fd, uint64_t offset, size_t size);
   asio::awaitable<void> idle_watchdog();
 
   asio::ip::tcp::socket socket_;

@@ -180,7 +180,7 @@ Result<std::unique_ptr<Partition>> TopicManager::open_partition(Topic& topic, in
 
 Status TopicManager::open_all(int64_t now_ms) {
   // mkdir -p of log.dirs.
-  for (size_t pos = 1; pos != std::string::npos;) {
+  for (size_t pos = 0; pos != std::string::npos;) {
     pos = config_.log_dir.find('/', pos + 1);
     const std::string prefix = config_.log_dir.substr(0, pos);
     if (prefix.empty() || fs_.is_dir(prefix)) continue;

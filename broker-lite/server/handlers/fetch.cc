@@ -18,6 +18,8 @@ namespace sluice::broker {
 namespace {
 
 constexpr int32_t kMaxWaitCapMs = 30000;
+// Smaller record sets are copied into the response (one pread beats an extra syscall).
+constexpr uint64_t kSendfileMinBytes = 16 * 1024;
 
 class PendingFetch : public FetchWaiter, public std::enable_shared_from_this<PendingFetch> {
  public:
@@ -65,6 +67,14 @@ class PendingFetch : public FetchWaiter, public std::enable_shared_from_this<Pen
           } else if (read->out_of_range) {
             pd.error_code = kOffsetOutOfRange;
             has_error = true;
+          } else if (read->length >= kSendfileMinBytes && read->file->native_fd() >= 0) {
+            // Sent from the segment file with sendfile(2); the File keeps the descriptor open.
+            pd.records.file_fd = read->file->native_fd();
+            pd.records.file_offset = read->position;
+            pd.records.size = read->length;
+            pd.records.is_null = false;
+            pd.records.keep_alive = read->file;
+            total += read->length;
           } else if (read->length > 0) {
             auto buffer = std::make_shared<std::vector<uint8_t>>();
             Status copied = read->copy_to(buffer.get());
@@ -111,11 +121,10 @@ class PendingFetch : public FetchWaiter, public std::enable_shared_from_this<Pen
   void hold() {
     broker_.fetch_waiters().add(shared_from_this());
     timer_.expires_after(std::chrono::milliseconds(std::min(req_.max_wait_ms, kMaxWaitCapMs)));
-    std::weak_ptr<PendingFetch> weak = shared_from_this();
-    timer_.async_wait([weak](const asio::error_code& ec) {
-      if (ec) return;
-      auto self = weak.lock();
-      if (!self || self->done) return;
+    // The timer's handler owns the waiter: a fetch that watches no partition (Java's consumer
+    // sends one when it closes) is held by nothing else and must still be answered.
+    timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
+      if (ec || self->done) return;
       self->done = true;
       self->broker_.fetch_waiters().remove(self);
       self->try_answer(true);

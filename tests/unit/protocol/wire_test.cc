@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -384,3 +387,42 @@ TEST(WireTest, RecordsNullAndPresent) {
 
 }  // namespace
 }  // namespace sluice::kafka
+
+// File regions (zero-copy fetch): they count in size(), appear as file parts in gather_parts(),
+// make gather() refuse, and flatten() reads them back.
+TEST(WireWriterFileRegion, PartsAndFlatten) {
+  using sluice::kafka::RecordsRef;
+  using sluice::kafka::WireWriter;
+  char path[] = "/tmp/sluice-wire-test-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string content = "0123456789abcdefghij";
+  ASSERT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+  WireWriter w;
+  w.write_int8(7);
+  RecordsRef r;
+  r.is_null = false;
+  r.size = 5;
+  r.file_fd = fd;
+  r.file_offset = 10;
+  r.keep_alive = std::make_shared<int>(0);
+  w.write_records(r);
+  w.write_int8(9);
+  EXPECT_EQ(w.size(), 1u + 4u + 5u + 1u);
+  EXPECT_TRUE(w.has_file_regions());
+  std::vector<std::span<const uint8_t>> spans;
+  EXPECT_FALSE(w.gather(spans));
+  std::vector<WireWriter::OutputPart> parts;
+  w.gather_parts(parts);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[1].fd, fd);
+  EXPECT_EQ(parts[1].file_offset, 10u);
+  EXPECT_EQ(parts[1].file_size, 5u);
+  std::vector<uint8_t> flat = w.flatten();
+  ASSERT_EQ(flat.size(), 11u);
+  EXPECT_EQ(flat[0], 7);
+  EXPECT_EQ(std::string(flat.begin() + 5, flat.begin() + 10), "abcde");
+  EXPECT_EQ(flat[10], 9);
+  ::close(fd);
+  ::unlink(path);
+}
