@@ -2,6 +2,7 @@
 // overrides (set with AlterConfigs), data and committed offsets come back, the clean-shutdown
 // marker spares the recovery scan, and new data continues at the next offset. After a simulated
 // crash instead, the restart does report the recovery scan (so the clean check above can fail).
+// Also: a relative log.dirs is created level by level.
 #include <gtest/gtest.h>
 
 #include "tests/unit/server/broker_test_util.h"
@@ -177,6 +178,21 @@ TEST_F(BrokerRestartTest, RestartAfterACrashRunsTheRecoveryScan) {
   auto got = fetch_all(c, "crashy", 0);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].value, "survives");
+}
+
+// log.dirs relative to the working directory, first component one letter long ("d/broker"):
+// every level must be created.
+TEST(BrokerLogDirTest, RelativeLogDirIsCreatedLevelByLevel) {
+  TempDir dir;
+  const auto old_cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  {
+    BrokerThread broker(test_config("d/broker"));
+    Status s = broker.start();
+    EXPECT_TRUE(s.is_ok()) << s.to_string();
+  }
+  std::filesystem::current_path(old_cwd);
+  EXPECT_TRUE(std::filesystem::is_directory(dir.path() + "/d/broker"));
 }
 
 }  // namespace
