@@ -198,32 +198,24 @@ bool Broker::dispatch(const RequestPtr& request, std::string& reason) {
 }
 
 void Broker::schedule_group_ticks() {
-  group_timer_ = std::make_unique<asio::steady_timer>(io_);
-  auto tick = std::make_shared<std::function<void()>>();
-  *tick = [this, tick]() {
-    group_timer_->expires_after(kGroupTickInterval);
-    group_timer_->async_wait([this, tick](const asio::error_code& ec) {
-      if (ec || stop_requested_) return;
-      groups_->tick(now_ms());
-      (*tick)();
-    });
-  };
-  (*tick)();
+  if (!group_timer_) group_timer_ = std::make_unique<asio::steady_timer>(io_);
+  group_timer_->expires_after(kGroupTickInterval);
+  group_timer_->async_wait([this](const asio::error_code& ec) {
+    if (ec || stop_requested_) return;
+    groups_->tick(now_ms());
+    schedule_group_ticks();
+  });
 }
 
 void Broker::schedule_maintenance() {
-  maintenance_timer_ = std::make_unique<asio::steady_timer>(io_);
-  auto run = std::make_shared<std::function<void()>>();
-  *run = [this, run]() {
-    maintenance_timer_->expires_after(
-        std::chrono::milliseconds(config_.log_retention_check_interval_ms));
-    maintenance_timer_->async_wait([this, run](const asio::error_code& ec) {
-      if (ec || stop_requested_) return;
-      topics_->run_maintenance(now_ms());
-      (*run)();
-    });
-  };
-  (*run)();
+  if (!maintenance_timer_) maintenance_timer_ = std::make_unique<asio::steady_timer>(io_);
+  maintenance_timer_->expires_after(
+      std::chrono::milliseconds(config_.log_retention_check_interval_ms));
+  maintenance_timer_->async_wait([this](const asio::error_code& ec) {
+    if (ec || stop_requested_) return;
+    topics_->run_maintenance(now_ms());
+    schedule_maintenance();
+  });
 }
 
 void Broker::run() {

@@ -199,12 +199,13 @@ Status TopicManager::open_all(int64_t now_ms) {
     // Removed before anything is written, so a later crash is never taken for a clean stop.
     SLUICE_RETURN_IF_ERROR(fs_.remove(marker));
     SLUICE_RETURN_IF_ERROR(fs_.sync_dir(config_.log_dir));
-  } else {
+  }
+  const std::string catalogue = config_.log_dir + "/" + kCatalogue;
+  if (!clean && fs_.exists(catalogue)) {
     SLUICE_LOG(
         kInfo, "broker",
         "no clean-shutdown marker in " + config_.log_dir + ": recovering the tails of the logs");
   }
-  const std::string catalogue = config_.log_dir + "/" + kCatalogue;
   if (fs_.exists(catalogue + ".tmp")) (void)fs_.remove(catalogue + ".tmp");
   if (fs_.exists(catalogue)) {
     auto text = read_whole_file(fs_, catalogue);

@@ -17,6 +17,26 @@ std::span<const uint8_t> as_bytes(const std::vector<T>& v) {
   return {v.data(), v.size()};
 }
 
+// Copies the coordinator's OffsetFetch result into the response's topic list (the v0-7 and the
+// v8+ layouts have the same fields under different struct names).
+template <typename Topic>
+void copy_fetched_offsets(const coord::OffsetFetchResult& r, std::vector<Topic>& out) {
+  for (const auto& t : r.topics) {
+    Topic rt;
+    rt.name = t.name;
+    for (const auto& p : t.partitions) {
+      typename decltype(rt.partitions)::value_type rp;
+      rp.partition_index = p.partition;
+      rp.committed_offset = p.offset;
+      rp.committed_leader_epoch = p.leader_epoch;
+      rp.metadata = p.metadata;
+      rp.error_code = p.error_code;
+      rt.partitions.push_back(std::move(rp));
+    }
+    out.push_back(std::move(rt));
+  }
+}
+
 }  // namespace
 
 void handle_join_group(Broker& broker, const RequestPtr& request) {
@@ -177,20 +197,7 @@ void handle_offset_fetch(Broker& broker, const RequestPtr& request) {
     }
     coord::OffsetFetchResult r = fetch(req.group_id, topics);
     resp.error_code = r.error_code;
-    for (const auto& t : r.topics) {
-      kafka::OffsetFetchResponse::OffsetFetchResponseTopic rt;
-      rt.name = t.name;
-      for (const auto& p : t.partitions) {
-        kafka::OffsetFetchResponse::OffsetFetchResponsePartition rp;
-        rp.partition_index = p.partition;
-        rp.committed_offset = p.offset;
-        rp.committed_leader_epoch = p.leader_epoch;
-        rp.metadata = p.metadata;
-        rp.error_code = p.error_code;
-        rt.partitions.push_back(std::move(rp));
-      }
-      resp.topics.push_back(std::move(rt));
-    }
+    copy_fetched_offsets(r, resp.topics);
     // Before v2 there is no top-level error code: it travels in each partition.
     if (request->version() < 2 && r.error_code != 0) {
       for (auto& t : resp.topics) {
@@ -208,20 +215,7 @@ void handle_offset_fetch(Broker& broker, const RequestPtr& request) {
       kafka::OffsetFetchResponse::OffsetFetchResponseGroup rg;
       rg.group_id = g.group_id;
       rg.error_code = r.error_code;
-      for (const auto& t : r.topics) {
-        kafka::OffsetFetchResponse::OffsetFetchResponseTopics rt;
-        rt.name = t.name;
-        for (const auto& p : t.partitions) {
-          kafka::OffsetFetchResponse::OffsetFetchResponsePartitions rp;
-          rp.partition_index = p.partition;
-          rp.committed_offset = p.offset;
-          rp.committed_leader_epoch = p.leader_epoch;
-          rp.metadata = p.metadata;
-          rp.error_code = p.error_code;
-          rt.partitions.push_back(std::move(rp));
-        }
-        rg.topics.push_back(std::move(rt));
-      }
+      copy_fetched_offsets(r, rg.topics);
       resp.groups.push_back(std::move(rg));
     }
   }
