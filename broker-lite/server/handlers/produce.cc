@@ -36,8 +36,8 @@ int16_t batch_error_code(kafka::BatchError e) {
   }
 }
 
-// Validates and appends one partition's records. Fills `out`; returns the last appended offset
-// (or -1 when nothing was appended).
+// Validates and appends one partition's records. Fills `out`; returns the last offset an acks=all
+// answer must wait for (or -1 when nothing was appended).
 int64_t produce_partition(Broker& broker, const RequestPtr& request, const std::string& topic,
                           const kafka::ProduceRequest::PartitionProduceData& data,
                           PartitionResponse& out) {
@@ -111,9 +111,12 @@ int64_t produce_partition(Broker& broker, const RequestPtr& request, const std::
   if (h.has_producer_id()) {
     coord::ProducerCheck verdict = p->producers.check(pb);
     if (verdict.verdict == coord::ProducerCheck::Verdict::kDuplicate) {
+      // A retry of a batch already appended: answer with its original offsets, without
+      // appending again. Returning its last offset makes acks=all wait until the original is
+      // fsynced (it may still be in flight).
       out.base_offset = verdict.first_offset;
       out.log_start_offset = p->log->log_start_offset();
-      return -1;  // already durable or in flight; the original acknowledgement covers it
+      return verdict.last_offset;
     }
     if (verdict.verdict == coord::ProducerCheck::Verdict::kReject) {
       out.error_code = verdict.error_code;
@@ -195,6 +198,9 @@ void handle_produce(Broker& broker, const RequestPtr& request) {
     request->reply(pending->response);
     return;
   }
+  // The batches are in the log now: the frame need not live while the fsync is awaited.
+  request->body = {};
+  request->frame.reset();
   pending->outstanding = static_cast<int>(syncs.size());
   for (const SyncTarget& s : syncs) {
     const size_t ti = s.topic_index, pi = s.partition_index;
