@@ -40,7 +40,8 @@ Connection::Connection(asio::ip::tcp::socket socket, uint64_t id, ConnectionLimi
       on_closed_(std::move(on_closed)),
       writer_wakeup_(socket_.get_executor()),
       reader_wakeup_(socket_.get_executor()),
-      last_activity_(std::chrono::steady_clock::now()) {
+      last_activity_(std::chrono::steady_clock::now()),
+      frames_(std::make_shared<FramePool>()) {
   asio::error_code ec;
   auto endpoint = socket_.remote_endpoint(ec);
   if (!ec) {
@@ -115,8 +116,8 @@ awaitable<void> Connection::read_loop() {
             ", socket.request.max.bytes=" + std::to_string(limits_.max_frame_bytes) + "]");
       co_return;
     }
-    auto frame = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(size));
-    co_await asio::async_read(socket_, asio::buffer(*frame),
+    auto frame = frames_->take(static_cast<size_t>(size));
+    co_await asio::async_read(socket_, asio::buffer(frame->data(), static_cast<size_t>(size)),
                               asio::redirect_error(use_awaitable, ec));
     if (ec) {
       close(ec == asio::error::eof ? "connection ended inside a request frame"
@@ -126,15 +127,15 @@ awaitable<void> Connection::read_loop() {
     last_activity_ = std::chrono::steady_clock::now();
 
     auto request = std::make_shared<Request>();
-    kafka::WireReader reader(std::span<const uint8_t>(frame->data(), frame->size()));
+    const std::span<const uint8_t> bytes(frame->data(), static_cast<size_t>(size));
+    kafka::WireReader reader(bytes);
     Status header_status = kafka::decode_request_header(reader, request->header);
     if (!header_status) {
       close("malformed request header: " + std::string(header_status.message()));
       co_return;
     }
     request->frame = frame;
-    request->body = std::span<const uint8_t>(frame->data() + reader.position(),
-                                             frame->size() - reader.position());
+    request->body = bytes.subspan(reader.position());
     request->slot = std::make_shared<ResponseSlot>();
     request->connection = self;
     request->client_host = peer_host_;

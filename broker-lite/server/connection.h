@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "broker-lite/server/frame_pool.h"
 #include "broker-lite/server/request.h"
 
 namespace sluice::broker {
@@ -60,6 +61,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer writer_wakeup_;
   asio::steady_timer reader_wakeup_;
   std::chrono::steady_clock::time_point last_activity_;
+  std::shared_ptr<FramePool> frames_;
   bool closed_ = false;
 };
 

@@ -2,7 +2,6 @@
 //   broker-lite --config FILE          run with a YAML config of Kafka broker property names
 //   broker-lite --config-reference     print the configuration reference (markdown)
 // SIGTERM and SIGINT stop it cleanly (every log synced, clean-shutdown marker written).
-#include <malloc.h>
 #include <asio/signal_set.hpp>
 
 #include <cstdio>
@@ -55,9 +54,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   sluice::set_log_level(sluice::parse_log_level(config->log_level));
-  // Request frames of up to a MiB come and go; a fixed mmap threshold (instead of glibc's
-  // self-raising one) returns their memory to the system at once, keeping RSS to what is live.
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   sluice::broker::Broker broker(std::move(config).value());
   sluice::Status started = broker.start();
   if (!started) {

@@ -29,7 +29,8 @@ struct ResponseSlot {
 struct Request {
   kafka::RequestHeader header;
   int16_t response_header_version = 0;
-  // The frame's bytes; `body` points into it. Shared so handlers that answer later may keep it.
+  // The frame's bytes (a pooled buffer, possibly longer than the frame); `body` points into it.
+  // Shared so handlers that answer later may keep it.
   std::shared_ptr<std::vector<uint8_t>> frame;
   std::span<const uint8_t> body;
   std::shared_ptr<ResponseSlot> slot;
