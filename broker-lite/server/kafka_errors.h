@@ -37,5 +37,6 @@ inline constexpr int16_t kKafkaStorageError = 56;
 inline constexpr int16_t kTopicDeletionDisabled = 73;
 inline constexpr int16_t kUnsupportedCompressionType = 76;
 inline constexpr int16_t kInvalidRecord = 87;
+inline constexpr int16_t kUnknownTopicIdError = 100;
 
 }  // namespace sluice::broker

@@ -58,7 +58,19 @@ void handle_metadata(Broker& broker, const RequestPtr& request) {
     const bool may_create = broker.config().auto_create_topics && req.allow_auto_topic_creation;
     for (const auto& wanted : *req.topics) {
       if (!wanted.name) {
-        resp.topics.push_back(topic_error("", kUnknownTopicOrPartition));
+        // v10+: a topic named by its id only.
+        Topic* by_id = nullptr;
+        for (Topic* t : topics.all()) {
+          if (t->id == wanted.topic_id) by_id = t;
+        }
+        if (by_id) {
+          resp.topics.push_back(describe_topic(broker, *by_id));
+        } else {
+          auto unknown = topic_error("", kUnknownTopicIdError);
+          unknown.name = std::nullopt;
+          unknown.topic_id = wanted.topic_id;
+          resp.topics.push_back(std::move(unknown));
+        }
         continue;
       }
       const std::string& name = *wanted.name;

@@ -185,12 +185,11 @@ TEST_F(BrokerProtocolTest, UnknownApiKeyClosesOnlyThatConnection) {
 }
 
 TEST_F(BrokerProtocolTest, UnsupportedVersionOfAKnownApiCloses) {
-  kafka::MetadataRequest md;
-  md.topics.emplace();
-  // Metadata v12 decodes fine but broker-lite advertises only up to v8.
-  ASSERT_GT(kafka::MetadataRequest::kMaxVersion, find_api_entry(3)->max_version);
+  kafka::FetchRequest fetch;
+  // Fetch v16 decodes fine but broker-lite advertises only up to v12 (v13+ names topics by id).
+  ASSERT_GT(kafka::FetchRequest::kMaxVersion, find_api_entry(1)->max_version);
   expect_closes_only_its_connection(
-      RawClient::encode_request(md, kafka::MetadataRequest::kMaxVersion, 5));
+      RawClient::encode_request(fetch, kafka::FetchRequest::kMaxVersion, 5));
 }
 
 TEST_F(BrokerProtocolTest, MalformedMetadataBodyClosesThatConnectionOnly) {
