@@ -91,16 +91,9 @@ Result<int64_t> ProducerIdAllocator::allocate() {
 }
 
 Status ProducerIdAllocator::write_mark(int64_t reserved_end) {
-  const std::string path = log::join_path(dir_, kFileName);
-  const std::string tmp = path + ".tmp";
   const std::array<uint8_t, kFileSize> bytes = encode_mark(reserved_end);
-  auto file = fs_.open(tmp, log::OpenMode::kCreateTruncate);
-  if (!file.is_ok()) return file.status().with_context("reserving producer ids");
-  Status s = (*file)->write_at(0, bytes);
-  if (s.is_ok()) s = (*file)->sync();
-  if (s.is_ok()) s = fs_.rename(tmp, path);
-  if (s.is_ok()) s = fs_.sync_dir(dir_);
-  return s.with_context("reserving producer ids in " + path);
+  return log::write_file_atomically(fs_, dir_, kFileName, bytes)
+      .with_context("reserving producer ids in " + log::join_path(dir_, kFileName));
 }
 
 }  // namespace sluice::coord

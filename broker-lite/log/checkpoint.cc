@@ -22,16 +22,7 @@ Status write_checkpoint(FileSystem& fs, const std::string& dir, const std::strin
   kafka::store_be64(&b[16], static_cast<uint64_t>(cp.value2));
   kafka::store_be32(&b[24], kafka::crc32c({b.data(), 24}));
 
-  const std::string path = join_path(dir, name);
-  const std::string tmp = path + ".tmp";
-  {
-    Result<std::unique_ptr<File>> f = fs.open(tmp, OpenMode::kCreateTruncate);
-    if (!f.is_ok()) return f.status();
-    SLUICE_RETURN_IF_ERROR((*f)->write_at(0, b));
-    SLUICE_RETURN_IF_ERROR((*f)->sync());
-  }
-  SLUICE_RETURN_IF_ERROR(fs.rename(tmp, path));
-  return fs.sync_dir(dir);
+  return write_file_atomically(fs, dir, name, b);
 }
 
 Result<std::optional<Checkpoint>> read_checkpoint(FileSystem& fs, const std::string& dir,

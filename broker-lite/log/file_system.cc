@@ -166,4 +166,28 @@ Status remove_dir_recursive(FileSystem& fs, const std::string& dir) {
   return fs.remove_dir(dir);
 }
 
+Status write_file_atomically(FileSystem& fs, const std::string& dir, const std::string& name,
+                             std::span<const uint8_t> bytes) {
+  const std::string path = join_path(dir, name);
+  const std::string tmp = path + ".tmp";
+  {
+    Result<std::unique_ptr<File>> f = fs.open(tmp, OpenMode::kCreateTruncate);
+    if (!f.is_ok()) return f.status();
+    SLUICE_RETURN_IF_ERROR((*f)->write_at(0, bytes));
+    SLUICE_RETURN_IF_ERROR((*f)->sync());
+  }
+  SLUICE_RETURN_IF_ERROR(fs.rename(tmp, path));
+  return fs.sync_dir(dir);
+}
+
+Result<std::vector<uint8_t>> read_whole_file(FileSystem& fs, const std::string& path) {
+  Result<std::unique_ptr<File>> f = fs.open(path, OpenMode::kExisting);
+  if (!f.is_ok()) return f.status();
+  Result<uint64_t> size = (*f)->size();
+  if (!size.is_ok()) return size.status();
+  std::vector<uint8_t> content(*size);
+  SLUICE_RETURN_IF_ERROR(read_exact(**f, 0, content));
+  return content;
+}
+
 }  // namespace sluice::log

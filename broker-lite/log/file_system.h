@@ -95,4 +95,12 @@ Status read_exact(File& file, uint64_t pos, std::span<uint8_t> out);
 // Removes every file in `dir` and then `dir` itself (one level; sub-directories fail).
 Status remove_dir_recursive(FileSystem& fs, const std::string& dir);
 
+// Replaces `<dir>/<name>` with `bytes` (borrowed for the call) atomically and durably: writes
+// `<name>.tmp`, fdatasyncs it, renames it over `<name>` and fsyncs `dir`.
+Status write_file_atomically(FileSystem& fs, const std::string& dir, const std::string& name,
+                             std::span<const uint8_t> bytes);
+
+// The whole content of the file at `path`.
+Result<std::vector<uint8_t>> read_whole_file(FileSystem& fs, const std::string& path);
+
 }  // namespace sluice::log

@@ -48,12 +48,9 @@ int64_t Broker::now_ms() const {
 Status Broker::load_or_create_cluster_id() {
   const std::string path = config_.log_dir + "/" + kClusterIdFile;
   if (fs_->exists(path)) {
-    auto file = fs_->open(path, log::OpenMode::kExisting);
-    if (!file) return file.status();
-    std::vector<uint8_t> buf(64);
-    auto n = (*file)->read_at(0, buf);
-    if (!n) return n.status();
-    cluster_id_.assign(reinterpret_cast<const char*>(buf.data()), *n);
+    auto bytes = log::read_whole_file(*fs_, path);
+    if (!bytes) return bytes.status().with_context("reading " + path);
+    cluster_id_.assign(bytes->begin(), bytes->end());
     while (!cluster_id_.empty() && (cluster_id_.back() == '\n' || cluster_id_.back() == ' '))
       cluster_id_.pop_back();
     if (!cluster_id_.empty()) return Status::ok();
@@ -64,14 +61,10 @@ Status Broker::load_or_create_cluster_id() {
   std::mt19937_64 rng(rd());
   cluster_id_.clear();
   for (int i = 0; i < 22; ++i) cluster_id_ += alphabet[rng() % 64];
-  auto file = fs_->open(path + ".tmp", log::OpenMode::kCreateTruncate);
-  if (!file) return file.status();
-  std::string text = cluster_id_ + "\n";
-  SLUICE_RETURN_IF_ERROR((*file)->write_at(
-      0, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
-  SLUICE_RETURN_IF_ERROR((*file)->sync());
-  SLUICE_RETURN_IF_ERROR(fs_->rename(path + ".tmp", path));
-  return fs_->sync_dir(config_.log_dir);
+  const std::string text = cluster_id_ + "\n";
+  return log::write_file_atomically(
+      *fs_, config_.log_dir, kClusterIdFile,
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
 Status Broker::start() {

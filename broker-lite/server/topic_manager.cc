@@ -51,31 +51,9 @@ kafka::Uuid random_uuid() {
   return id;
 }
 
-Status write_file_atomically(log::FileSystem& fs, const std::string& dir, const std::string& name,
-                             const std::string& content) {
-  const std::string tmp = dir + "/" + name + ".tmp";
-  auto file = fs.open(tmp, log::OpenMode::kCreateTruncate);
-  if (!file) return file.status();
-  SLUICE_RETURN_IF_ERROR((*file)->write_at(
-      0,
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(content.data()), content.size())));
-  SLUICE_RETURN_IF_ERROR((*file)->sync());
-  file->reset();
-  SLUICE_RETURN_IF_ERROR(fs.rename(tmp, dir + "/" + name));
-  return fs.sync_dir(dir);
-}
-
-Result<std::string> read_whole_file(log::FileSystem& fs, const std::string& path) {
-  auto file = fs.open(path, log::OpenMode::kExisting);
-  if (!file) return file.status();
-  auto size = (*file)->size();
-  if (!size) return size.status();
-  std::string content(*size, '\0');
-  auto n = (*file)->read_at(
-      0, std::span<uint8_t>(reinterpret_cast<uint8_t*>(content.data()), content.size()));
-  if (!n) return n.status();
-  content.resize(*n);
-  return content;
+// `text` as bytes (borrowed: valid while `text` is).
+std::span<const uint8_t> as_bytes(const std::string& text) {
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
 }
 
 }  // namespace
@@ -130,11 +108,9 @@ Status TopicManager::persist() {
     for (const auto& [k, v] : t->overrides) text += "config " + name + " " + k + " " + v + "\n";
   }
   char crc[16];
-  std::snprintf(crc, sizeof crc, "%08x",
-                kafka::crc32c(std::span<const uint8_t>(
-                    reinterpret_cast<const uint8_t*>(text.data()), text.size())));
+  std::snprintf(crc, sizeof crc, "%08x", kafka::crc32c(as_bytes(text)));
   text += "crc " + std::string(crc) + "\n";
-  Status s = write_file_atomically(fs_, config_.log_dir, kCatalogue, text);
+  Status s = log::write_file_atomically(fs_, config_.log_dir, kCatalogue, as_bytes(text));
   return s.with_context("writing " + config_.log_dir + "/" + kCatalogue);
 }
 
@@ -208,9 +184,9 @@ Status TopicManager::open_all(int64_t now_ms) {
   }
   if (fs_.exists(catalogue + ".tmp")) (void)fs_.remove(catalogue + ".tmp");
   if (fs_.exists(catalogue)) {
-    auto text = read_whole_file(fs_, catalogue);
-    if (!text) return text.status().with_context("reading " + catalogue);
-    const std::string& content = *text;
+    auto bytes = log::read_whole_file(fs_, catalogue);
+    if (!bytes) return bytes.status().with_context("reading " + catalogue);
+    const std::string content(bytes->begin(), bytes->end());
     auto crc_pos = content.rfind("crc ");
     if (crc_pos == std::string::npos || content.compare(0, 16, "sluice-topics 1\n") != 0) {
       return Status::corruption(
@@ -218,8 +194,7 @@ Status TopicManager::open_all(int64_t now_ms) {
     }
     char expected[16];
     std::snprintf(expected, sizeof expected, "%08x",
-                  kafka::crc32c(std::span<const uint8_t>(
-                      reinterpret_cast<const uint8_t*>(content.data()), crc_pos)));
+                  kafka::crc32c(std::span<const uint8_t>(bytes->data(), crc_pos)));
     if (content.compare(crc_pos + 4, 8, expected) != 0) {
       return Status::corruption(catalogue +
                                 " fails its CRC-32C check; refusing to guess which topics exist");
@@ -276,11 +251,9 @@ Status TopicManager::open_all(int64_t now_ms) {
       if (e.find(".") != std::string::npos && e.size() > 7 &&
           e.compare(e.size() - 7, 7, "-delete") == 0) {
         SLUICE_LOG(kInfo, "broker", "removing leftover deleted partition directory " + e);
-        auto files = fs_.list_dir(config_.log_dir + "/" + e);
-        if (files) {
-          for (const auto& f : *files) (void)fs_.remove(config_.log_dir + "/" + e + "/" + f);
+        if (Status s = log::remove_dir_recursive(fs_, config_.log_dir + "/" + e); !s) {
+          SLUICE_LOG(kWarn, "broker", "removing " + e + ": " + s.to_string());
         }
-        (void)fs_.remove_dir(config_.log_dir + "/" + e);
         continue;
       }
       std::string topic = e.substr(0, dash);
@@ -361,11 +334,10 @@ Status TopicManager::remove(const std::string& name) {
       SLUICE_LOG(kWarn, "broker", "deleting " + dir + ": " + s.to_string());
       continue;
     }
-    auto files = fs_.list_dir(doomed);
-    if (files) {
-      for (const auto& f : *files) (void)fs_.remove(doomed + "/" + f);
+    if (Status s = log::remove_dir_recursive(fs_, doomed); !s) {
+      SLUICE_LOG(kWarn, "broker",
+                 "deleting " + doomed + ": " + s.to_string() + " (removed at the next start)");
     }
-    (void)fs_.remove_dir(doomed);
   }
   (void)fs_.sync_dir(config_.log_dir);
   SLUICE_LOG(kInfo, "broker", "deleted topic '" + name + "'");
@@ -456,7 +428,7 @@ void TopicManager::close_all() {
     }
   }
   if (all_clean) {
-    Status s = write_file_atomically(fs_, config_.log_dir, kCleanMarker, "");
+    Status s = log::write_file_atomically(fs_, config_.log_dir, kCleanMarker, {});
     if (!s) SLUICE_LOG(kError, "broker", "writing the clean-shutdown marker: " + s.to_string());
   }
 }
