@@ -1,6 +1,8 @@
 // Loading and validation of broker-lite's configuration (see broker_config.h).
 #include "broker-lite/server/broker_config.h"
 
+#include "broker-lite/util/nearest_name.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -76,20 +78,6 @@ std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t");
   size_t e = s.find_last_not_of(" \t");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] =
-          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 const ConfigKeyDef* find_key(const std::string& name) {
@@ -261,16 +249,7 @@ Result<Listener> parse_listener(const std::string& text) {
 }
 
 std::string nearest_key(const std::string& unknown, std::span<const ConfigKeyDef> keys) {
-  std::string best;
-  size_t best_distance = SIZE_MAX;
-  for (const auto& k : keys) {
-    size_t d = edit_distance(unknown, k.name);
-    if (d < best_distance) {
-      best_distance = d;
-      best = k.name;
-    }
-  }
-  return best_distance <= std::max<size_t>(3, unknown.size() / 3) ? best : "";
+  return nearest_name(unknown, keys, &ConfigKeyDef::name);
 }
 
 Result<BrokerConfig> broker_config_from_map(const std::map<std::string, std::string>& values,
