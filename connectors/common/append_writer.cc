@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,26 +34,43 @@ AppendWriter::~AppendWriter() {
   if (fd_ != STDOUT_FILENO) ::close(fd_);
 }
 
+void AppendWriter::throw_write_error(int error) const {
+  throw std::system_error(error, std::generic_category(),
+                          "cannot write " + (path_.empty() ? std::string("stdout") : path_));
+}
+
 void AppendWriter::write_all(const char* data, size_t size, size_t& done) {
   while (done < size) {
     ssize_t n = ::write(fd_, data + done, size - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw std::system_error(errno, std::generic_category(),
-                              "cannot write " + (path_.empty() ? std::string("stdout") : path_));
+      throw_write_error(errno);
     }
     done += static_cast<size_t>(n);
     dirty_ = true;
   }
 }
 
-void AppendWriter::append(std::string_view text) {
-  if (buffer_.size() + text.size() > capacity_) write_out();
-  if (text.size() >= capacity_) {
-    size_t done = 0;
-    write_all(text.data(), text.size(), done);
-  } else {
+void AppendWriter::append_line(std::string_view text) {
+  if (buffer_.size() + text.size() + 1 > capacity_) write_out();
+  if (text.size() + 1 <= capacity_) {
     buffer_.append(text);
+    buffer_ += '\n';
+    return;
+  }
+  // Longer than the buffer: one writev for text and newline (split only by a short write).
+  iovec parts[2] = {{const_cast<char*>(text.data()), text.size()}, {const_cast<char*>("\n"), 1}};
+  ssize_t n;
+  do {
+    n = ::writev(fd_, parts, 2);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) throw_write_error(errno);
+  dirty_ = true;
+  size_t done = static_cast<size_t>(n);
+  if (done < text.size()) write_all(text.data(), text.size(), done);
+  if (done <= text.size()) {
+    size_t newline_done = 0;
+    write_all("\n", 1, newline_done);
   }
 }
 

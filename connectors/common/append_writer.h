@@ -22,12 +22,10 @@ class AppendWriter {
   AppendWriter(const AppendWriter&) = delete;
   AppendWriter& operator=(const AppendWriter&) = delete;
 
-  // Appends `text` (borrowed, copied into the buffer or written directly when large).
-  void append(std::string_view text);
-  void append_line(std::string_view text) {
-    append(text);
-    append("\n");
-  }
+  // Appends `text` plus "\n" (borrowed; copied into the buffer). A line is never split across
+  // two write() calls when it fits in the buffer, so several writers appending to one file
+  // (O_APPEND) never interleave inside such a line. A longer line is written directly.
+  void append_line(std::string_view text);
   // Writes the buffer out and makes it durable (fdatasync of a regular file). Throws
   // std::system_error; the bytes not written stay buffered for the next attempt.
   void sync();
@@ -40,6 +38,7 @@ class AppendWriter {
  private:
   // Writes data[done, size), advancing `done` (which stays accurate when it throws).
   void write_all(const char* data, size_t size, size_t& done);
+  [[noreturn]] void throw_write_error(int error) const;
 
   std::string path_;
   int fd_;
