@@ -155,6 +155,7 @@ class RestServer::Impl {
   Endpoints endpoints_;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
+  Poco::Net::ServerSocket socket_;  // shares the server's socket; closed by stop()
   bool stopped_ = false;
 
   std::mutex in_flight_mu_;
@@ -195,7 +196,8 @@ Status RestServer::Impl::start() {
                             std::to_string(listener->port);
   Poco::Net::ServerSocket socket;
   try {
-    socket.bind(Poco::Net::SocketAddress(host, listener->port), /*reuseAddress=*/true);
+    socket.bind(Poco::Net::SocketAddress(host, listener->port), /*reuseAddress=*/true,
+                /*reusePort=*/false);
     socket.listen(64);
   } catch (const Poco::Exception& e) {
     return Status::io_error("listeners: cannot bind " + shown + ": " +
@@ -220,6 +222,7 @@ Status RestServer::Impl::start() {
   params->setKeepAlive(true);
   pool_ = std::make_unique<Poco::ThreadPool>("rest", 1, threads);
   server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(this), *pool_, socket, params);
+  socket_ = socket;
   server_->start();
   SLUICE_LOG(kInfo, kLog,
              "REST API listening on http://" + shown + " (worker id " + worker_id_ + ")");
@@ -230,6 +233,7 @@ void RestServer::Impl::stop() {
   if (!server_ || stopped_) return;
   stopped_ = true;
   server_->stop();  // no new connections
+  socket_.close();  // refuse instead of leaving them in the backlog
   {
     std::unique_lock lock(in_flight_mu_);
     in_flight_cv_.wait_for(lock, kStopGrace, [&] { return in_flight_ == 0; });
