@@ -68,7 +68,11 @@ void guard_void(sluice_host_ctx* ctx, const char* hook, F&& body) noexcept {
       log_to(ctx, LogLevel::kError, e.what());
     }
   } catch (...) {
-    log_to(ctx, LogLevel::kError, std::string_view(hook));
+    try {
+      log_to(ctx, LogLevel::kError, std::string(hook) + " threw an unknown exception");
+    } catch (...) {
+      log_to(ctx, LogLevel::kError, std::string_view(hook));
+    }
   }
 }
 
