@@ -513,6 +513,8 @@ TEST_F(RestServerTest, UnknownPathsAndWrongVerbs) {
   expect_error(call("PUT", "/"), 405);
   expect_error(call("GET", "/connector-plugins/x/config/validate"), 405);
   expect_error(call("BREW", "/connectors"), 405);
+  expect_error(call("GET", "/connectors/%zz/status"), 400, "Bad request target");
+  expect_error(call("GET", "/connectors/a%2/status"), 400, "Bad request target");
 }
 
 TEST_F(RestServerTest, StatusCodeMapping) {
