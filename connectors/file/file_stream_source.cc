@@ -26,7 +26,8 @@ const char kFileSourceDescription[] =
     "under the same name (log rotation) is read to its end - its unterminated last line, if any, "
     "is delivered as a line - before the new file is read from 0; both are logged as warnings. A "
     "file that does not exist yet is waited for. Reading stdin (file empty or unset) records no "
-    "offsets. Positions count bytes (Kafka Connect counts characters; the two agree for ASCII "
+    "offsets, and a last line without terminator is delivered when stdin closes. Positions count "
+    "bytes (Kafka Connect counts characters; the two agree for ASCII "
     "text). Delivery is at least once: lines after the last committed offset are read again "
     "after a crash.";
 

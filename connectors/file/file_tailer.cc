@@ -23,7 +23,7 @@ namespace {
 FileTailer::FileTailer(Options options)
     : options_(std::move(options)), buffer_(options_.buffer_size) {
   if (options_.path.empty()) {
-    fd_ = STDIN_FILENO;
+    fd_ = options_.stdin_fd;
     return;
   }
   auto slash = options_.path.rfind('/');
@@ -73,7 +73,7 @@ bool FileTailer::watch_event_is_ours() {
 }
 
 void FileTailer::close_file() noexcept {
-  if (fd_ >= 0 && fd_ != STDIN_FILENO) ::close(fd_);
+  if (fd_ >= 0 && !options_.path.empty()) ::close(fd_);
   if (!options_.path.empty()) fd_ = -1;
 }
 
@@ -170,6 +170,12 @@ size_t FileTailer::poll(std::span<Line> out, std::chrono::milliseconds max_wait)
     if (buffer_.writable().empty() && !buffer_.make_room()) return n;  // hand the lent lines out
     if (read_some() > 0) continue;
     if (n > 0) return n;
+    if (stdin_eof_ && !buffer_.pending().empty()) {  // stdin ended inside a line: deliver it
+      std::string_view rest = buffer_.take_rest();
+      position_ += rest.size();
+      out[n++] = Line{rest, position_};
+      return n;
+    }
     if (!options_.path.empty()) {
       switch (check_file()) {
         case Change::kTruncated:

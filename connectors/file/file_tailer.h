@@ -10,7 +10,8 @@
 //    its unterminated last line is delivered as a line, then the new file is read from 0), each
 //    with a warning;
 //  - waits for a missing file to appear (logged once);
-//  - holds a partial last line until its terminator arrives.
+//  - holds a partial last line until its terminator arrives (on stdin, until stdin is closed:
+//    then it is delivered as the last line).
 // Not thread-safe except wake().
 #ifndef SLUICE_CONNECTORS_FILE_FILE_TAILER_H_
 #define SLUICE_CONNECTORS_FILE_FILE_TAILER_H_
@@ -44,6 +45,7 @@ class FileTailer {
     uint64_t start_position = 0;   // where to resume in the file
     size_t buffer_size = 1 << 20;  // read chunk; grows only for a longer line
     Logger logger;                 // may be empty
+    int stdin_fd = 0;              // the descriptor read when path is empty (tests pass a pipe)
   };
 
   explicit FileTailer(Options options);

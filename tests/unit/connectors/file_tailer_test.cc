@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -221,6 +222,44 @@ TEST_F(FileTailerTest, ManySmallReadsKeepPositionsExact) {
     positions.insert(positions.end(), got.positions.begin(), got.positions.end());
   }
   EXPECT_EQ(positions, expected);
+}
+
+}  // namespace
+}  // namespace sluice::connectors
+
+namespace sluice::connectors {
+namespace {
+
+// stdin (here a pipe standing in for it): lines as they arrive, no blocking read, EOF noticed.
+TEST(FileTailerStdinTest, ReadsAPipeWithoutBlockingAndNoticesItsEnd) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::vector<std::string> infos;
+  FileTailer::Options options;
+  options.stdin_fd = fds[0];
+  options.logger = [&](FileTailer::LogLevel, std::string_view text) { infos.emplace_back(text); };
+  FileTailer tailer(std::move(options));
+  std::vector<FileTailer::Line> out(10);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(tailer.poll(out, std::chrono::milliseconds(100)), 0u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1000));
+  ASSERT_EQ(::write(fds[1], "x\ny", 3), 3);
+  ASSERT_EQ(tailer.poll(out, std::chrono::milliseconds(100)), 1u);
+  EXPECT_EQ(out[0].text, "x");
+  ASSERT_EQ(::write(fds[1], "\nlast", 5), 5);
+  ::close(fds[1]);
+  ASSERT_EQ(tailer.poll(out, std::chrono::milliseconds(100)), 1u);
+  EXPECT_EQ(out[0].text, "y");
+  EXPECT_EQ(out[0].position, 4u);
+  ASSERT_EQ(tailer.poll(out, std::chrono::milliseconds(100)), 1u);
+  EXPECT_EQ(out[0].text, "last") << "stdin ended inside a line: it is delivered";
+  std::clock_t cpu_before = std::clock();
+  EXPECT_EQ(tailer.poll(out, std::chrono::milliseconds(200)), 0u);
+  double cpu_ms = 1000.0 * static_cast<double>(std::clock() - cpu_before) / CLOCKS_PER_SEC;
+  EXPECT_LT(cpu_ms, 50.0) << "a closed stdin must not make poll spin";
+  ASSERT_FALSE(infos.empty());
+  EXPECT_NE(infos.back().find("stdin is closed"), std::string::npos) << infos.back();
+  ::close(fds[0]);
 }
 
 }  // namespace
