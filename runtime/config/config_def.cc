@@ -303,7 +303,8 @@ nlohmann::json ConfigInfos::to_json() const {
 std::vector<std::string> ConfigInfos::error_messages() const {
   std::vector<std::string> out;
   for (const auto& [definition, value] : configs) {
-    for (const auto& e : value.errors) out.push_back(value.name + ": " + e);
+    for (const auto& e : value.errors)
+      out.push_back(value.name.empty() ? e : value.name + ": " + e);
   }
   return out;
 }
@@ -350,8 +351,8 @@ const KeyDef* ConnectorConfigDef::find(std::string_view key) const {
   return nullptr;
 }
 
-ConfigInfos ConnectorConfigDef::validate(std::string_view connector_class,
-                                         const Props& config) const {
+ConfigInfos ConnectorConfigDef::validate(std::string_view connector_class, const Props& config,
+                                         const Props* raw_placeholders) const {
   ConfigInfos infos;
   infos.name = std::string(connector_class);
   for (const auto& k : keys_) {
@@ -364,7 +365,12 @@ ConfigInfos ConnectorConfigDef::validate(std::string_view connector_class,
     v.recommended_values = k.valid_values;
     auto it = config.find(k.name);
     if (it != config.end()) {
-      std::string shown = k.sensitive ? std::string(kHiddenValue) : it->second;
+      auto raw =
+          raw_placeholders != nullptr ? raw_placeholders->find(k.name) : Props::const_iterator();
+      std::string shown = raw_placeholders != nullptr && raw != raw_placeholders->end()
+                              ? raw->second
+                          : k.sensitive ? std::string(kHiddenValue)
+                                        : it->second;
       v.value = shown;
       if (auto problem = value_problem(k, it->second)) {
         v.errors.push_back(invalid_value_message(k.name, shown, *problem));

@@ -47,7 +47,8 @@ struct ConfigInfos {
   // {"name","error_count","groups","configs":[{"definition":ConfigKeyInfo|null,"value":{...}}]}
   // (entries without a definition first, as Kafka Connect orders them).
   nlohmann::json to_json() const;
-  // Every error as "key: message", in the order of configs (for the 400 body on create).
+  // Every error as "key: message" (just the message for an error added with an empty key), in
+  // the order of configs (for the 400 body on create).
   std::vector<std::string> error_messages() const;
 };
 
@@ -82,7 +83,10 @@ class ConnectorConfigDef {
   // configuration batch.size: Not a number of type INT", "Missing required configuration
   // \"topic\" which has no default value.", ranges, valid values, non-empty strings, sink
   // topics/topics.regex (exactly one), transforms/predicates aliases.
-  ConfigInfos validate(std::string_view connector_class, const Props& config) const;
+  // `config` holds resolved values; when `raw_placeholders` (may be null) has a key, that key's
+  // value is shown as its raw placeholder in the result and its messages, never resolved.
+  ConfigInfos validate(std::string_view connector_class, const Props& config,
+                       const Props* raw_placeholders = nullptr) const;
 
   // GET /connector-plugins/{p}/config: [ConfigKeyInfo] in definition order.
   nlohmann::json definitions_json() const;

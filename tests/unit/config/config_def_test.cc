@@ -459,6 +459,26 @@ TEST(MaskingTest, SensitiveKeysAreHiddenUnlessPlaceholders) {
   for (const auto& m : infos.error_messages()) EXPECT_EQ(m.find("hunter2"), std::string::npos);
 }
 
+TEST(MaskingTest, ValidateShowsPlaceholdersInsteadOfResolvedValues) {
+  ConnectorConfigDef def = make_def();
+  Props config = good_source_config();
+  config["file"] = "/secret/path";
+  config["batch.size"] = "lots";
+  config["token"] = "resolved";
+  Props raw{{"file", "${env:FILE}"}, {"batch.size", "${env:BATCH}"}, {"token", "${env:TOKEN}"}};
+  ConfigInfos infos = def.validate("X", config, &raw);
+  EXPECT_THAT(errors_of(infos, "batch.size"),
+              ElementsAre("Invalid value ${env:BATCH} for configuration batch.size: Not a number "
+                          "of type INT"));
+  std::string json = infos.to_json().dump();
+  EXPECT_EQ(json.find("/secret/path"), std::string::npos);
+  EXPECT_EQ(json.find("resolved"), std::string::npos);
+  EXPECT_NE(json.find("${env:FILE}"), std::string::npos);
+  EXPECT_NE(json.find("${env:TOKEN}"), std::string::npos);
+  infos.add_error("", "the plugin refused the config");
+  EXPECT_EQ(infos.error_messages().back(), "the plugin refused the config");
+}
+
 TEST(MaskingTest, InvalidSensitiveValueIsNotEchoed) {
   std::vector<sluice_config_key> keys = {
       make_key("pin", SLUICE_CONFIG_INT, nullptr, SLUICE_KEY_SENSITIVE), sluice_config_key{}};
