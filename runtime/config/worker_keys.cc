@@ -32,8 +32,9 @@ constexpr WorkerKey kKeys[] = {
      "Converter between record values and bytes, for connectors that do not set their own. "
      "Settings for it go under `value.converter.`."},
     {"header.converter", T::kClass, "org.apache.kafka.connect.storage.SimpleHeaderConverter",
-     nullptr, M::kAll, true,
-     "Converter between header values and bytes, for connectors that do not set their own."},
+     nullptr, M::kAll, false,
+     "Converter between header values and bytes, for connectors that do not set their own. "
+     "Accepted; this release does not apply a header converter yet."},
     {"offset.flush.interval.ms", T::kLong, "60000", nullptr, M::kAll, true,
      "How often each source task stores the offsets of the records the log has acknowledged."},
     {"offset.flush.timeout.ms", T::kLong, "5000", nullptr, M::kAll, true,
