@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 
@@ -109,7 +110,7 @@ std::optional<double> parse_double(std::string_view text) {
   if (t.empty()) return std::nullopt;
   char* end = nullptr;
   double value = std::strtod(t.c_str(), &end);
-  if (end != t.c_str() + t.size()) return std::nullopt;
+  if (end != t.c_str() + t.size() || !std::isfinite(value)) return std::nullopt;
   // strtod also reads hexadecimal and "inf"/"nan" spellings Java does not; refuse them.
   for (char c : t) {
     if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' ||

@@ -185,7 +185,7 @@ TEST(ValidateTest, TypeErrors) {
   ConnectorConfigDef def = make_def();
   Props config = good_source_config();
   config["batch.size"] = "abc";
-  config["ratio"] = "half";
+  config["ratio"] = "1e999";  // not finite
   config["follow"] = "yes";
   config["tasks.max"] = "2147483648";
   ConfigInfos infos = def.validate("X", config);
@@ -193,7 +193,7 @@ TEST(ValidateTest, TypeErrors) {
               ElementsAre("Invalid value abc for configuration batch.size: Not a number of type "
                           "INT"));
   EXPECT_THAT(errors_of(infos, "ratio"),
-              ElementsAre("Invalid value half for configuration ratio: Not a number of type "
+              ElementsAre("Invalid value 1e999 for configuration ratio: Not a number of type "
                           "DOUBLE"));
   EXPECT_THAT(errors_of(infos, "follow"),
               ElementsAre("Invalid value yes for configuration follow: Expected value to be "
