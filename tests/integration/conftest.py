@@ -196,3 +196,29 @@ def shared_broker(request, _shared_broker_process):
     yield b
     if _failed(request):
         print(f"---- {b.target} log tail ({b.log_path}) ----\n{b.log_tail(60)}")
+
+
+# ---- Sluice workers (tests/integration/worker/) ----
+
+@pytest.fixture
+def make_worker(request, tmp_path):
+    """make_worker(name="w", start=True, **Worker kwargs) -> a sluice_it.workers.Worker in
+    tmp_path/<name>. Every worker made is stopped (SIGTERM, then SIGKILL) at teardown; a failing
+    test prints each worker's log tail."""
+    from sluice_it import workers
+
+    made = []
+
+    def make(name="w", start=True, **kwargs):
+        w = workers.Worker(tmp_path / name, **kwargs)
+        made.append(w)
+        if start:
+            w.start()
+        return w
+
+    yield make
+    failed = _failed(request)
+    for w in made:
+        w.stop(timeout=10)
+        if failed:
+            print(f"---- sluice log tail ({w.log_path}) ----\n{w.log_tail(80)}")
