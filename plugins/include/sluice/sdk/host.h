@@ -13,7 +13,7 @@
 
 namespace sluice {
 
-enum class LogLevel : uint32_t {
+enum class HostLogLevel : uint32_t {
   kError = SLUICE_LOG_ERROR,
   kWarn = SLUICE_LOG_WARN,
   kInfo = SLUICE_LOG_INFO,
@@ -60,7 +60,7 @@ class CurrentCtxScope {
 };
 
 // Sends one line to the host's log for `ctx` (may be null: library-level). Never throws.
-inline void log_to(sluice_host_ctx* ctx, LogLevel level, std::string_view message) noexcept {
+inline void log_to(sluice_host_ctx* ctx, HostLogLevel level, std::string_view message) noexcept {
   if (g_host != nullptr && g_host->log != nullptr) {
     g_host->log(ctx, static_cast<uint32_t>(level), to_str(message));
   }
@@ -79,7 +79,7 @@ std::string concat(Args&&... args) {
 }
 
 template <typename... Args>
-void log_parts(LogLevel level, Args&&... args) noexcept {
+void log_parts(HostLogLevel level, Args&&... args) noexcept {
   if (g_host == nullptr) return;
   try {
     log_to(t_current_ctx, level, concat(std::forward<Args>(args)...));
@@ -93,28 +93,28 @@ void log_parts(LogLevel level, Args&&... args) noexcept {
 // sluice::log_info("read ", n, " lines from ", path). Inside a hook the line carries the
 // instance's subject (connector/task); on other threads it is library-level. Never throws.
 template <typename... Args>
-void log(LogLevel level, Args&&... args) noexcept {
+void log_at(HostLogLevel level, Args&&... args) noexcept {
   sdk_detail::log_parts(level, std::forward<Args>(args)...);
 }
 template <typename... Args>
 void log_error(Args&&... args) noexcept {
-  sdk_detail::log_parts(LogLevel::kError, std::forward<Args>(args)...);
+  sdk_detail::log_parts(HostLogLevel::kError, std::forward<Args>(args)...);
 }
 template <typename... Args>
 void log_warn(Args&&... args) noexcept {
-  sdk_detail::log_parts(LogLevel::kWarn, std::forward<Args>(args)...);
+  sdk_detail::log_parts(HostLogLevel::kWarn, std::forward<Args>(args)...);
 }
 template <typename... Args>
 void log_info(Args&&... args) noexcept {
-  sdk_detail::log_parts(LogLevel::kInfo, std::forward<Args>(args)...);
+  sdk_detail::log_parts(HostLogLevel::kInfo, std::forward<Args>(args)...);
 }
 template <typename... Args>
 void log_debug(Args&&... args) noexcept {
-  sdk_detail::log_parts(LogLevel::kDebug, std::forward<Args>(args)...);
+  sdk_detail::log_parts(HostLogLevel::kDebug, std::forward<Args>(args)...);
 }
 template <typename... Args>
 void log_trace(Args&&... args) noexcept {
-  sdk_detail::log_parts(LogLevel::kTrace, std::forward<Args>(args)...);
+  sdk_detail::log_parts(HostLogLevel::kTrace, std::forward<Args>(args)...);
 }
 
 }  // namespace sluice

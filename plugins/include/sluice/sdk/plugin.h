@@ -62,16 +62,16 @@ void guard_void(sluice_host_ctx* ctx, const char* hook, F&& body) noexcept {
     body();
   } catch (const std::exception& e) {
     try {
-      log_to(ctx, LogLevel::kError,
+      log_to(ctx, HostLogLevel::kError,
              std::string(hook) + " threw " + demangle(typeid(e).name()) + ": " + e.what());
     } catch (...) {
-      log_to(ctx, LogLevel::kError, e.what());
+      log_to(ctx, HostLogLevel::kError, e.what());
     }
   } catch (...) {
     try {
-      log_to(ctx, LogLevel::kError, std::string(hook) + " threw an unknown exception");
+      log_to(ctx, HostLogLevel::kError, std::string(hook) + " threw an unknown exception");
     } catch (...) {
-      log_to(ctx, LogLevel::kError, std::string_view(hook));
+      log_to(ctx, HostLogLevel::kError, std::string_view(hook));
     }
   }
 }
@@ -569,7 +569,7 @@ inline const sluice_library* build_library(const sluice_host_api* host, const ch
     return library;
   } catch (const std::exception& e) {
     try {
-      log_to(nullptr, LogLevel::kError,
+      log_to(nullptr, HostLogLevel::kError,
              std::string("plugin library ") + (name ? name : "?") + ": " + e.what());
     } catch (...) {
     }

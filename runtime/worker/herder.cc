@@ -1,0 +1,1022 @@
+// Herder: see herder.h.
+#include "runtime/worker/herder.h"
+
+#include <charconv>
+#include <future>
+
+#include "broker-lite/util/logging.h"
+#include "runtime/config/providers.h"
+#include "runtime/data/converter.h"
+#include "runtime/data/fields.h"
+#include "runtime/kafka/admin.h"
+#include "runtime/kafka/conf.h"
+#include "runtime/plugin/plugin_registry.h"
+#include "runtime/storage/connector_store.h"
+#include "runtime/storage/offset_store.h"
+#include "runtime/worker/sink_task_runner.h"
+#include "runtime/worker/source_task_runner.h"
+
+namespace sluice::worker {
+namespace {
+
+constexpr auto kRequestTimeout = std::chrono::seconds(90);
+
+Status not_found(const std::string& name) {
+  return Status::not_found("Connector " + name + " not found");
+}
+
+std::optional<TargetState> parse_target(std::string_view text) {
+  if (text == "RUNNING") return TargetState::kRunning;
+  if (text == "PAUSED") return TargetState::kPaused;
+  if (text == "STOPPED") return TargetState::kStopped;
+  return std::nullopt;
+}
+
+int64_t parse_long(const config::Props& props, const std::string& key, int64_t fallback) {
+  auto it = props.find(key);
+  if (it == props.end()) return fallback;
+  int64_t value = fallback;
+  auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
+  if (ec != std::errc() || ptr != it->second.data() + it->second.size()) return fallback;
+  return value;
+}
+
+}  // namespace
+
+const char* target_state_name(TargetState state) {
+  switch (state) {
+    case TargetState::kRunning:
+      return "RUNNING";
+    case TargetState::kPaused:
+      return "PAUSED";
+    case TargetState::kStopped:
+      return "STOPPED";
+  }
+  return "RUNNING";
+}
+
+struct Herder::Connector {
+  std::string name;
+  config::Props raw;           // as configured (placeholders unresolved); what is persisted
+  config::Props resolved;      // placeholders replaced
+  config::Props placeholders;  // keys whose value came from a placeholder → raw text
+  const plugin::PluginInfo* plugin = nullptr;
+  TargetState target = TargetState::kRunning;
+  std::unique_ptr<ConnectorListener> listener;
+  std::unique_ptr<plugin::ConnectorHandle> handle;
+  std::vector<config::Props> task_configs;
+  std::map<int, std::shared_ptr<TaskRunner>> tasks;
+};
+
+class Herder::ConnectorListener final : public plugin::InstanceListener {
+ public:
+  ConnectorListener(Herder* herder, std::string name) : herder_(herder), name_(std::move(name)) {}
+  void request_task_reconfiguration() override {
+    std::string name = name_;
+    Herder* herder = herder_;
+    herder_->post([herder, name] { herder->reconfigure_tasks(name); });
+  }
+  void raise_error(std::string message) override {
+    std::string name = name_;
+    Herder* herder = herder_;
+    herder_->post([herder, name, message] {
+      if (Connector* c = herder->find(name)) {
+        herder->fail_connector(
+            *c, c->plugin->class_name + " connector " + name + " raised an error: " + message);
+      }
+    });
+  }
+  Status offset_get(const sluice_field* partition, uint32_t n, const sluice_field** out,
+                    uint32_t* out_n) override {
+    auto value = herder_->services_.offsets->get(source_offset_key(name_, partition, n));
+    if (!value) return Status::not_found("no committed offset for this source partition");
+    auto parsed = data::OwnedFields::from_json(*value);
+    if (!parsed.is_ok()) return parsed.status();
+    lent_ = std::move(parsed).value();
+    *out = lent_.data();
+    *out_n = lent_.size();
+    return Status::ok();
+  }
+
+ private:
+  Herder* herder_;
+  std::string name_;
+  data::OwnedFields lent_;
+};
+
+Herder::Herder(WorkerServices services) : services_(std::move(services)) {}
+
+Herder::~Herder() {
+  shutdown();
+}
+
+void Herder::start() {
+  thread_ = std::thread([this] { thread_main(); });
+}
+
+void Herder::thread_main() {
+  while (true) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    try {
+      job();
+    } catch (const std::exception& e) {
+      SLUICE_LOG(kError, "herder", std::string("a herder job threw: ") + e.what());
+    }
+  }
+}
+
+void Herder::post(std::function<void()> job) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) return;
+    queue_.push_back(std::move(job));
+  }
+  queue_cv_.notify_one();
+}
+
+template <typename T>
+Result<T> Herder::call(std::function<Result<T>()> job) {
+  auto promise = std::make_shared<std::promise<Result<T>>>();
+  auto future = promise->get_future();
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) return Status::internal("worker is shutting down");
+    queue_.push_back([promise, job = std::move(job)] { promise->set_value(job()); });
+  }
+  queue_cv_.notify_one();
+  if (future.wait_for(kRequestTimeout) != std::future_status::ready) {
+    return Status::internal("Request timed out");
+  }
+  try {
+    return future.get();
+  } catch (const std::future_error&) {
+    return Status::internal("worker is shutting down");
+  }
+}
+
+Status Herder::call_status(std::function<Status()> job) {
+  auto result = call<bool>([job = std::move(job)]() -> Result<bool> {
+    Status status = job();
+    if (!status.is_ok()) return status;
+    return true;
+  });
+  return result.status();
+}
+
+void Herder::shutdown() {
+  if (!thread_.joinable()) return;
+  readiness_.store(rest::Readiness::kShuttingDown);
+  Status stopped = call_status([this] {
+    // Every connector's tasks at once, each bounded by the graceful timeout.
+    std::vector<std::shared_ptr<TaskRunner>> runners;
+    for (auto& [name, c] : connectors_) {
+      for (auto& [id, runner] : c->tasks) {
+        runner->request_stop();
+        runners.push_back(runner);
+      }
+    }
+    auto deadline =
+        std::chrono::steady_clock::now() +
+        std::chrono::milliseconds(services_.config->get_long("task.shutdown.graceful.timeout.ms"));
+    for (auto& runner : runners) runner->join_until(deadline);
+    for (auto& [name, c] : connectors_) {
+      c->tasks.clear();
+      stop_connector_instance(*c);
+    }
+    return Status::ok();
+  });
+  if (!stopped.is_ok()) {
+    SLUICE_LOG(kError, "herder", "shutdown: " + stopped.to_string());
+  }
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+    queue_.clear();  // waiting callers see "worker is shutting down"
+  }
+  queue_cv_.notify_all();
+  thread_.join();
+}
+
+void Herder::set_cluster_id(std::string cluster_id) {
+  std::lock_guard lock(cluster_id_mutex_);
+  cluster_id_ = std::move(cluster_id);
+}
+
+std::string Herder::kafka_cluster_id() {
+  {
+    std::lock_guard lock(cluster_id_mutex_);
+    if (!cluster_id_.empty()) return cluster_id_;
+  }
+  if (services_.admin == nullptr) return "";
+  auto id = services_.admin->cluster_id(5000);
+  if (!id.is_ok()) return "";
+  set_cluster_id(id.value());
+  return id.value();
+}
+
+// ---------------------------------------------------------------------------------------------
+// herder-thread helpers
+
+Herder::Connector* Herder::find(const std::string& name) {
+  auto it = connectors_.find(name);
+  return it == connectors_.end() ? nullptr : it->second.get();
+}
+
+Result<Herder::Connector*> Herder::find_or_404(const std::string& name) {
+  Connector* c = find(name);
+  if (c == nullptr) return not_found(name);
+  return c;
+}
+
+Result<const plugin::PluginInfo*> Herder::connector_plugin(const config::Props& config) const {
+  auto it = config.find("connector.class");
+  if (it == config.end() || it->second.empty()) {
+    return Status::invalid_argument("Connector config is missing 'connector.class'");
+  }
+  const plugin::PluginInfo* info = services_.plugins->find(it->second);
+  if (info == nullptr) {
+    return Status::invalid_argument(services_.plugins->unknown_class_message(it->second));
+  }
+  if (info->kind != plugin::PluginKind::kSource && info->kind != plugin::PluginKind::kSink) {
+    return Status::invalid_argument("'" + it->second + "' is a " +
+                                    std::string(plugin::plugin_kind_name(info->kind)) +
+                                    ", not a connector");
+  }
+  return info;
+}
+
+Result<const config::ConnectorConfigDef*> Herder::config_def(const plugin::PluginInfo& info) {
+  auto it = config_defs_.find(info.class_name);
+  if (it != config_defs_.end()) return it->second.get();
+  auto def = config::ConnectorConfigDef::from_plugin_table(
+      info.kind == plugin::PluginKind::kSource ? config::ConnectorKind::kSource
+                                               : config::ConnectorKind::kSink,
+      info.descriptor->config_keys, info.descriptor->config_key_size);
+  if (!def.is_ok()) return def.status().with_context(info.class_name);
+  auto owned = std::make_unique<config::ConnectorConfigDef>(std::move(def).value());
+  const config::ConnectorConfigDef* pointer = owned.get();
+  config_defs_.emplace(info.class_name, std::move(owned));
+  return pointer;
+}
+
+Result<config::Props> Herder::resolve(const std::string& name, const config::Props& raw) const {
+  config::Props resolved = raw;
+  Status status = config::resolve_providers(&resolved, "connector " + name, nullptr);
+  if (!status.is_ok()) return status;
+  return resolved;
+}
+
+Result<nlohmann::json> Herder::validate_to_json(const std::string& plugin_name,
+                                                const config::Props& config) {
+  const plugin::PluginInfo* info = services_.plugins->find(plugin_name);
+  if (info == nullptr) {
+    return Status::not_found(services_.plugins->unknown_class_message(plugin_name));
+  }
+  auto def = config_def(*info);
+  if (!def.is_ok()) return def.status();
+  auto resolved = resolve(plugin_name, config);
+  if (!resolved.is_ok()) return Status::invalid_argument(std::string(resolved.status().message()));
+  config::ConfigInfos infos = def.value()->validate(info->class_name, resolved.value());
+  if (infos.error_count == 0) {
+    // The plugin's own cross-key checks run on a fresh instance that is never started.
+    auto context =
+        plugin::make_context({"", -1, services_.worker_id, info->class_name}, nullptr, nullptr);
+    auto handle = plugin::ConnectorHandle::create(*info, std::move(context));
+    if (!handle.is_ok()) return handle.status();
+    std::vector<std::pair<std::string, std::string>> key_errors;
+    Status validated = handle.value()->validate(resolved.value(), &key_errors);
+    for (auto& [key, message] : key_errors) infos.add_error(key, message);
+    if (!validated.is_ok()) infos.add_error("", std::string(validated.message()));
+  }
+  return infos.to_json();
+}
+
+Status Herder::validate_for_create(const plugin::PluginInfo& info, const config::Props& config) {
+  auto def = config_def(info);
+  if (!def.is_ok()) return def.status();
+  auto resolved = resolve(config.count("name") ? config.at("name") : "", config);
+  if (!resolved.is_ok()) return Status::invalid_argument(std::string(resolved.status().message()));
+  config::ConfigInfos infos = def.value()->validate(info.class_name, resolved.value());
+  if (infos.error_count == 0) {
+    auto context =
+        plugin::make_context({"", -1, services_.worker_id, info.class_name}, nullptr, nullptr);
+    auto handle = plugin::ConnectorHandle::create(info, std::move(context));
+    if (!handle.is_ok()) return handle.status();
+    std::vector<std::pair<std::string, std::string>> key_errors;
+    Status validated = handle.value()->validate(resolved.value(), &key_errors);
+    for (auto& [key, message] : key_errors) infos.add_error(key, message);
+    if (!validated.is_ok()) infos.add_error("", std::string(validated.message()));
+  }
+  if (infos.error_count == 0) return Status::ok();
+  std::string message = "Connector configuration is invalid and contains the following " +
+                        std::to_string(infos.error_count) + " error(s):";
+  for (const auto& line : infos.error_messages()) message += "\n" + line;
+  message +=
+      "\nYou can also find the above list of errors at the endpoint "
+      "`/connector-plugins/{connectorType}/config/validate`";
+  return Status::invalid_argument(message);
+}
+
+Status Herder::persist(const Connector& c) {
+  if (services_.connectors == nullptr) return Status::ok();
+  storage::StoredConnector stored;
+  stored.name = c.name;
+  stored.config = c.raw;
+  stored.target_state = target_state_name(c.target);
+  stored.task_configs = c.task_configs;
+  return services_.connectors->put(stored);
+}
+
+Result<rest::ConnectorInfo> Herder::create_locked(const std::string& name, config::Props config,
+                                                  TargetState target) {
+  if (find(name) != nullptr) return Status::already_exists("Connector " + name + " already exists");
+  config["name"] = name;
+  auto plugin = connector_plugin(config);
+  if (!plugin.is_ok()) return plugin.status();
+  SLUICE_RETURN_IF_ERROR(validate_for_create(*plugin.value(), config));
+  auto resolved = resolve(name, config);
+  if (!resolved.is_ok()) return Status::invalid_argument(std::string(resolved.status().message()));
+
+  auto c = std::make_unique<Connector>();
+  c->name = name;
+  c->raw = std::move(config);
+  c->resolved = std::move(resolved).value();
+  for (const auto& [key, value] : c->raw) {
+    if (value.find("${") != std::string::npos) c->placeholders[key] = value;
+  }
+  c->plugin = plugin.value();
+  c->target = target;
+  c->listener = std::make_unique<ConnectorListener>(this, name);
+  SLUICE_RETURN_IF_ERROR(persist(*c));
+  Connector& ref = *c;
+  connectors_.emplace(name, std::move(c));
+  SLUICE_LOG(kInfo, "herder",
+             "created connector " + name + " (" + ref.plugin->class_name + ", target " +
+                 target_state_name(target) + ")");
+  start_connector(ref);
+  return info_of(ref);
+}
+
+void Herder::start_connector(Connector& c) {
+  if (c.target == TargetState::kStopped) {
+    services_.status->put_connector(c.name, {RuntimeState::kStopped, services_.worker_id, ""});
+    return;
+  }
+  services_.status->put_connector(c.name, {RuntimeState::kUnassigned, services_.worker_id, ""});
+  auto context = plugin::make_context({c.name, -1, services_.worker_id, c.plugin->class_name},
+                                      c.listener.get(), nullptr);
+  auto handle = plugin::ConnectorHandle::create(*c.plugin, std::move(context));
+  if (!handle.is_ok()) {
+    fail_connector(c, std::string(handle.status().message()));
+    return;
+  }
+  c.handle = std::move(handle).value();
+  Status started = c.handle->start(c.resolved);
+  if (!started.is_ok()) {
+    fail_connector(c, std::string(started.message()));
+    return;
+  }
+  int64_t max_tasks = parse_long(c.resolved, "tasks.max", 1);
+  auto configs = c.handle->task_configs(static_cast<uint32_t>(std::max<int64_t>(1, max_tasks)));
+  if (!configs.is_ok()) {
+    fail_connector(c, std::string(configs.status().message()));
+    return;
+  }
+  if (static_cast<int64_t>(configs.value().size()) > max_tasks) {
+    fail_connector(c, "connector " + c.name + " generated " +
+                          std::to_string(configs.value().size()) +
+                          " task configs, more than tasks.max=" + std::to_string(max_tasks));
+    return;
+  }
+  c.task_configs = std::move(configs).value();
+  Status persisted = persist(c);
+  if (!persisted.is_ok()) {
+    SLUICE_LOG(kError, "herder", "connector " + c.name + ": " + persisted.to_string());
+  }
+  services_.status->put_connector(
+      c.name, {c.target == TargetState::kPaused ? RuntimeState::kPaused : RuntimeState::kRunning,
+               services_.worker_id, ""});
+  start_tasks(c);
+}
+
+void Herder::start_tasks(Connector& c) {
+  for (size_t i = 0; i < c.task_configs.size(); ++i) {
+    TaskSpec spec;
+    spec.connector = c.name;
+    spec.task = static_cast<int>(i);
+    spec.plugin = c.plugin;
+    spec.connector_config = c.resolved;
+    spec.task_config = c.task_configs[i];
+    spec.paused = c.target == TargetState::kPaused;
+    std::shared_ptr<TaskRunner> runner;
+    if (c.plugin->kind == plugin::PluginKind::kSource) {
+      runner = std::make_shared<SourceTaskRunner>(services_, std::move(spec));
+    } else {
+      runner = std::make_shared<SinkTaskRunner>(services_, std::move(spec));
+    }
+    c.tasks[static_cast<int>(i)] = runner;
+    runner->start();
+  }
+}
+
+void Herder::stop_tasks(Connector& c) {
+  for (auto& [id, runner] : c.tasks) runner->request_stop();
+  auto deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::milliseconds(services_.config->get_long("task.shutdown.graceful.timeout.ms"));
+  for (auto& [id, runner] : c.tasks) runner->join_until(deadline);
+  c.tasks.clear();
+  services_.status->remove_tasks(c.name);
+}
+
+void Herder::stop_connector_instance(Connector& c) {
+  if (!c.handle) return;
+  Status stopped = c.handle->stop();
+  if (!stopped.is_ok()) {
+    SLUICE_LOG(kWarn, "herder", "connector " + c.name + ": " + stopped.to_string());
+  }
+  c.handle.reset();
+}
+
+void Herder::fail_connector(Connector& c, const std::string& trace) {
+  std::string full = trace + "\nplugin: " + c.plugin->class_name + " " + c.plugin->version + " (" +
+                     c.plugin->library_file + ")";
+  SLUICE_LOG(kError, "herder", "connector " + c.name + " failed: " + trace);
+  stop_tasks(c);
+  stop_connector_instance(c);
+  services_.status->put_connector(c.name, {RuntimeState::kFailed, services_.worker_id, full});
+}
+
+void Herder::restart_one_task(Connector& c, int task) {
+  auto it = c.tasks.find(task);
+  if (it != c.tasks.end()) {
+    it->second->request_stop();
+    it->second->join_until(
+        std::chrono::steady_clock::now() +
+        std::chrono::milliseconds(services_.config->get_long("task.shutdown.graceful.timeout.ms")));
+    c.tasks.erase(it);
+  }
+  if (task < 0 || static_cast<size_t>(task) >= c.task_configs.size()) return;
+  TaskSpec spec;
+  spec.connector = c.name;
+  spec.task = task;
+  spec.plugin = c.plugin;
+  spec.connector_config = c.resolved;
+  spec.task_config = c.task_configs[task];
+  spec.paused = c.target == TargetState::kPaused;
+  std::shared_ptr<TaskRunner> runner;
+  if (c.plugin->kind == plugin::PluginKind::kSource) {
+    runner = std::make_shared<SourceTaskRunner>(services_, std::move(spec));
+  } else {
+    runner = std::make_shared<SinkTaskRunner>(services_, std::move(spec));
+  }
+  c.tasks[task] = runner;
+  runner->start();
+}
+
+void Herder::reconfigure_tasks(const std::string& name) {
+  Connector* c = find(name);
+  if (c == nullptr || !c->handle || c->target == TargetState::kStopped) return;
+  int64_t max_tasks = parse_long(c->resolved, "tasks.max", 1);
+  auto configs = c->handle->task_configs(static_cast<uint32_t>(std::max<int64_t>(1, max_tasks)));
+  if (!configs.is_ok()) {
+    fail_connector(*c, std::string(configs.status().message()));
+    return;
+  }
+  if (configs.value() == c->task_configs) return;
+  SLUICE_LOG(kInfo, "herder", "connector " + name + ": task configs changed, restarting tasks");
+  stop_tasks(*c);
+  c->task_configs = std::move(configs).value();
+  (void)persist(*c);
+  start_tasks(*c);
+}
+
+std::string Herder::type_of(const Connector& c) const {
+  return c.plugin->kind == plugin::PluginKind::kSource ? "source" : "sink";
+}
+
+config::Props Herder::masked(const Connector& c, const config::Props& props) const {
+  auto it = config_defs_.find(c.plugin->class_name);
+  if (it == config_defs_.end()) return props;
+  return it->second->masked(props, &c.placeholders);
+}
+
+rest::ConnectorInfo Herder::info_of(const Connector& c) const {
+  rest::ConnectorInfo info;
+  info.name = c.name;
+  info.config = masked(c, c.raw);
+  for (size_t i = 0; i < c.task_configs.size(); ++i) {
+    info.tasks.push_back({c.name, static_cast<int>(i)});
+  }
+  info.type = type_of(c);
+  return info;
+}
+
+rest::ConnectorStateInfo Herder::status_of(const Connector& c) const {
+  rest::ConnectorStateInfo info;
+  info.name = c.name;
+  info.type = type_of(c);
+  auto state = services_.status->connector(c.name);
+  InstanceStatus connector =
+      state.value_or(InstanceStatus{RuntimeState::kUnassigned, services_.worker_id, ""});
+  info.connector.state = runtime_state_name(connector.state);
+  info.connector.worker_id = connector.worker_id;
+  if (connector.state == RuntimeState::kFailed) info.connector.trace = connector.trace;
+  for (auto& [id, task] : services_.status->tasks(c.name)) {
+    rest::TaskStateInfo t;
+    t.id = id;
+    t.state.state = runtime_state_name(task.state);
+    t.state.worker_id = task.worker_id;
+    if (task.state == RuntimeState::kFailed) t.state.trace = task.trace;
+    info.tasks.push_back(std::move(t));
+  }
+  return info;
+}
+
+// ---------------------------------------------------------------------------------------------
+// start-up
+
+Status Herder::restore_stored_connectors() {
+  if (services_.connectors == nullptr) return Status::ok();
+  return call_status([this] {
+    for (const auto& stored : services_.connectors->all()) {
+      TargetState target = parse_target(stored.target_state).value_or(TargetState::kRunning);
+      auto created = create_locked(stored.name, stored.config, target);
+      if (!created.is_ok()) {
+        SLUICE_LOG(kError, "herder",
+                   "stored connector " + stored.name +
+                       " could not be restored: " + created.status().to_string());
+      }
+    }
+    return Status::ok();
+  });
+}
+
+Status Herder::apply_connector_file(const config::ConnectorConfigFile& file) {
+  auto result = put_connector_config(file.name, file.config);
+  return result.status();
+}
+
+// ---------------------------------------------------------------------------------------------
+// HerderApi
+
+std::vector<std::string> Herder::connector_names() {
+  auto names = call<std::vector<std::string>>([this]() -> Result<std::vector<std::string>> {
+    std::vector<std::string> result;
+    for (const auto& [name, c] : connectors_) result.push_back(name);
+    return result;
+  });
+  return names.is_ok() ? names.value() : std::vector<std::string>{};
+}
+
+Result<rest::ConnectorInfo> Herder::create_connector(const std::string& name,
+                                                     std::map<std::string, std::string> config,
+                                                     std::optional<std::string> initial_state) {
+  TargetState target = TargetState::kRunning;
+  if (initial_state) {
+    auto parsed = parse_target(*initial_state);
+    if (!parsed) return Status::invalid_argument("Invalid initial state: " + *initial_state);
+    target = *parsed;
+  }
+  return call<rest::ConnectorInfo>([this, name, config = std::move(config), target]() mutable {
+    return create_locked(name, std::move(config), target);
+  });
+}
+
+Result<rest::ConnectorInfo> Herder::connector_info(const std::string& name) {
+  return call<rest::ConnectorInfo>([this, name]() -> Result<rest::ConnectorInfo> {
+    auto c = find_or_404(name);
+    if (!c.is_ok()) return c.status();
+    return info_of(*c.value());
+  });
+}
+
+Result<std::map<std::string, std::string>> Herder::connector_config(const std::string& name) {
+  return call<config::Props>([this, name]() -> Result<config::Props> {
+    auto c = find_or_404(name);
+    if (!c.is_ok()) return c.status();
+    return masked(*c.value(), c.value()->raw);
+  });
+}
+
+Result<Herder::PutResult> Herder::put_connector_config(const std::string& name,
+                                                       std::map<std::string, std::string> config) {
+  return call<PutResult>([this, name, config = std::move(config)]() mutable -> Result<PutResult> {
+    config["name"] = name;
+    Connector* existing = find(name);
+    if (existing == nullptr) {
+      auto created = create_locked(name, std::move(config), TargetState::kRunning);
+      if (!created.is_ok()) return created.status();
+      return PutResult{std::move(created).value(), true};
+    }
+    auto plugin = connector_plugin(config);
+    if (!plugin.is_ok()) return plugin.status();
+    SLUICE_RETURN_IF_ERROR(validate_for_create(*plugin.value(), config));
+    auto resolved = resolve(name, config);
+    if (!resolved.is_ok()) {
+      return Status::invalid_argument(std::string(resolved.status().message()));
+    }
+    if (config == existing->raw) return PutResult{info_of(*existing), false};
+    stop_tasks(*existing);
+    stop_connector_instance(*existing);
+    existing->raw = std::move(config);
+    existing->resolved = std::move(resolved).value();
+    existing->placeholders.clear();
+    for (const auto& [key, value] : existing->raw) {
+      if (value.find("${") != std::string::npos) existing->placeholders[key] = value;
+    }
+    existing->plugin = plugin.value();
+    existing->task_configs.clear();
+    SLUICE_RETURN_IF_ERROR(persist(*existing));
+    start_connector(*existing);
+    return PutResult{info_of(*existing), false};
+  });
+}
+
+Result<rest::ConnectorInfo> Herder::patch_connector_config(
+    const std::string& name, std::map<std::string, std::optional<std::string>> patch) {
+  auto current = call<config::Props>([this, name]() -> Result<config::Props> {
+    auto c = find_or_404(name);
+    if (!c.is_ok()) return c.status();
+    return c.value()->raw;
+  });
+  if (!current.is_ok()) return current.status();
+  config::Props merged = current.value();
+  for (auto& [key, value] : patch) {
+    if (value) {
+      merged[key] = *value;
+    } else {
+      merged.erase(key);
+    }
+  }
+  auto put = put_connector_config(name, std::move(merged));
+  if (!put.is_ok()) return put.status();
+  return put.value().info;
+}
+
+Result<rest::ConnectorStateInfo> Herder::connector_status(const std::string& name) {
+  return call<rest::ConnectorStateInfo>([this, name]() -> Result<rest::ConnectorStateInfo> {
+    auto c = find_or_404(name);
+    if (!c.is_ok()) return c.status();
+    return status_of(*c.value());
+  });
+}
+
+Result<std::vector<rest::TaskConfigInfo>> Herder::task_configs(const std::string& name) {
+  return call<std::vector<rest::TaskConfigInfo>>([this, name]()
+                                                     -> Result<std::vector<rest::TaskConfigInfo>> {
+    auto c = find_or_404(name);
+    if (!c.is_ok()) return c.status();
+    std::vector<rest::TaskConfigInfo> result;
+    const Connector& connector = *c.value();
+    for (size_t i = 0; i < connector.task_configs.size(); ++i) {
+      result.push_back({{name, static_cast<int>(i)}, masked(connector, connector.task_configs[i])});
+    }
+    return result;
+  });
+}
+
+Result<rest::TaskStateInfo> Herder::task_status(const std::string& name, int task) {
+  return call<rest::TaskStateInfo>([this, name, task]() -> Result<rest::TaskStateInfo> {
+    auto c = find_or_404(name);
+    if (!c.is_ok()) return c.status();
+    auto state = services_.status->task(name, task);
+    if (!state)
+      return Status::not_found("Task " + name + "-" + std::to_string(task) + " not found");
+    rest::TaskStateInfo info;
+    info.id = task;
+    info.state.state = runtime_state_name(state->state);
+    info.state.worker_id = state->worker_id;
+    if (state->state == RuntimeState::kFailed) info.state.trace = state->trace;
+    return info;
+  });
+}
+
+Status Herder::restart_task(const std::string& name, int task) {
+  return call_status([this, name, task]() -> Status {
+    auto c = find_or_404(name);
+    if (!c.is_ok()) return c.status();
+    Connector& connector = *c.value();
+    if (task < 0 || static_cast<size_t>(task) >= connector.task_configs.size() ||
+        connector.target == TargetState::kStopped) {
+      return Status::not_found("Task " + name + "-" + std::to_string(task) + " not found");
+    }
+    restart_one_task(connector, task);
+    return Status::ok();
+  });
+}
+
+Result<std::optional<rest::ConnectorStateInfo>> Herder::restart_connector(
+    const std::string& name, rest::RestartRequest req) {
+  using Answer = std::optional<rest::ConnectorStateInfo>;
+  return call<Answer>([this, name, req]() -> Result<Answer> {
+    auto found = find_or_404(name);
+    if (!found.is_ok()) return found.status();
+    Connector& c = *found.value();
+    auto connector_state = services_.status->connector(name);
+    const bool connector_failed =
+        connector_state && connector_state->state == RuntimeState::kFailed;
+    if (!req.include_tasks && !req.only_failed) {
+      stop_tasks(c);
+      stop_connector_instance(c);
+      start_connector(c);
+      return Answer{};
+    }
+    rest::ConnectorStateInfo answer = status_of(c);
+    const bool restart_connector = !req.only_failed || connector_failed;
+    std::vector<int> tasks_to_restart;
+    for (auto& task : answer.tasks) {
+      if (req.include_tasks && (!req.only_failed || task.state.state == "FAILED")) {
+        tasks_to_restart.push_back(task.id);
+        task.state.state = "RESTARTING";
+        task.state.trace.reset();
+      }
+    }
+    if (restart_connector) {
+      answer.connector.state = "RESTARTING";
+      answer.connector.trace.reset();
+      stop_tasks(c);
+      stop_connector_instance(c);
+      start_connector(c);  // regenerates and starts every task
+    } else {
+      for (int task : tasks_to_restart) restart_one_task(c, task);
+    }
+    return Answer{std::move(answer)};
+  });
+}
+
+Status Herder::pause_connector(const std::string& name) {
+  return call_status([this, name]() -> Status {
+    auto found = find_or_404(name);
+    if (!found.is_ok()) return found.status();
+    Connector& c = *found.value();
+    if (c.target == TargetState::kStopped) return Status::ok();  // Connect leaves STOPPED alone
+    c.target = TargetState::kPaused;
+    SLUICE_RETURN_IF_ERROR(persist(c));
+    auto state = services_.status->connector(name);
+    if (state && state->state != RuntimeState::kFailed) {
+      services_.status->put_connector(name, {RuntimeState::kPaused, services_.worker_id, ""});
+    }
+    for (auto& [id, runner] : c.tasks) runner->set_paused(true);
+    return Status::ok();
+  });
+}
+
+Status Herder::resume_connector(const std::string& name) {
+  return call_status([this, name]() -> Status {
+    auto found = find_or_404(name);
+    if (!found.is_ok()) return found.status();
+    Connector& c = *found.value();
+    const bool was_stopped = c.target == TargetState::kStopped;
+    c.target = TargetState::kRunning;
+    SLUICE_RETURN_IF_ERROR(persist(c));
+    if (was_stopped) {
+      start_connector(c);
+      return Status::ok();
+    }
+    auto state = services_.status->connector(name);
+    if (state && state->state != RuntimeState::kFailed) {
+      services_.status->put_connector(name, {RuntimeState::kRunning, services_.worker_id, ""});
+    }
+    for (auto& [id, runner] : c.tasks) runner->set_paused(false);
+    return Status::ok();
+  });
+}
+
+Status Herder::stop_connector(const std::string& name) {
+  return call_status([this, name]() -> Status {
+    auto found = find_or_404(name);
+    if (!found.is_ok()) return found.status();
+    Connector& c = *found.value();
+    c.target = TargetState::kStopped;
+    stop_tasks(c);
+    stop_connector_instance(c);
+    c.task_configs.clear();
+    SLUICE_RETURN_IF_ERROR(persist(c));
+    services_.status->put_connector(name, {RuntimeState::kStopped, services_.worker_id, ""});
+    return Status::ok();
+  });
+}
+
+Status Herder::delete_connector(const std::string& name) {
+  return call_status([this, name]() -> Status {
+    auto found = find_or_404(name);
+    if (!found.is_ok()) return found.status();
+    Connector& c = *found.value();
+    stop_tasks(c);
+    stop_connector_instance(c);
+    if (services_.connectors != nullptr) SLUICE_RETURN_IF_ERROR(services_.connectors->remove(name));
+    services_.status->remove_connector(name);
+    services_.active_topics->reset(name);
+    connectors_.erase(name);
+    SLUICE_LOG(kInfo, "herder", "deleted connector " + name);
+    return Status::ok();
+  });
+}
+
+Result<std::vector<std::string>> Herder::active_topics(const std::string& name) {
+  if (!services_.config->get_bool("topic.tracking.enable")) {
+    return Status::unsupported("Topic tracking is disabled.");
+  }
+  return call<std::vector<std::string>>([this, name]() -> Result<std::vector<std::string>> {
+    auto found = find_or_404(name);
+    if (!found.is_ok()) return found.status();
+    return services_.active_topics->topics(name);
+  });
+}
+
+Status Herder::reset_active_topics(const std::string& name) {
+  if (!services_.config->get_bool("topic.tracking.enable")) {
+    return Status::unsupported("Topic tracking is disabled.");
+  }
+  if (!services_.config->get_bool("topic.tracking.allow.reset")) {
+    return Status::unsupported("Topic tracking reset is disabled.");
+  }
+  return call_status([this, name]() -> Status {
+    auto found = find_or_404(name);
+    if (!found.is_ok()) return found.status();
+    services_.active_topics->reset(name);
+    return Status::ok();
+  });
+}
+
+Result<std::vector<rest::OffsetInfo>> Herder::connector_offsets(const std::string& name) {
+  return call<std::vector<rest::OffsetInfo>>(
+      [this, name]() -> Result<std::vector<rest::OffsetInfo>> {
+        auto found = find_or_404(name);
+        if (!found.is_ok()) return found.status();
+        std::vector<rest::OffsetInfo> result;
+        if (found.value()->plugin->kind == plugin::PluginKind::kSource) {
+          for (const auto& entry : services_.offsets->entries_for_connector(name)) {
+            if (!entry.value_json) continue;
+            auto key = nlohmann::json::parse(entry.key_json, nullptr, false);
+            auto value = nlohmann::json::parse(*entry.value_json, nullptr, false);
+            if (key.is_discarded() || !key.is_array() || key.size() != 2 || value.is_discarded()) {
+              continue;
+            }
+            result.push_back({key[1], value});
+          }
+          return result;
+        }
+        if (services_.admin == nullptr) return Status::unavailable("no admin client");
+        auto offsets = services_.admin->list_group_offsets("connect-" + name, 10000);
+        if (!offsets.is_ok()) return offsets.status();
+        for (const auto& [topic, partition, offset] : offsets.value()) {
+          result.push_back({{{"kafka_topic", topic}, {"kafka_partition", partition}},
+                            {{"kafka_offset", offset}}});
+        }
+        return result;
+      });
+}
+
+Result<std::string> Herder::alter_connector_offsets(const std::string& name,
+                                                    std::vector<rest::OffsetInfo> offsets) {
+  return call<std::string>([this, name, offsets = std::move(offsets)]() -> Result<std::string> {
+    auto found = find_or_404(name);
+    if (!found.is_ok()) return found.status();
+    Connector& c = *found.value();
+    if (c.target != TargetState::kStopped) {
+      return Status::failed_precondition(
+          "Connectors must be in the STOPPED state before their offsets can be modified. This "
+          "can be done for the specified connector by issuing a 'PUT' request to the "
+          "'/connectors/" +
+          name + "/stop' endpoint");
+    }
+    if (c.plugin->kind == plugin::PluginKind::kSource) {
+      std::vector<storage::OffsetEntry> entries;
+      for (const auto& entry : offsets) {
+        auto partition = data::OwnedFields::from_json(entry.partition.dump());
+        if (!partition.is_ok()) {
+          return Status::invalid_argument("invalid source partition " + entry.partition.dump() +
+                                          ": " + std::string(partition.status().message()));
+        }
+        storage::OffsetEntry stored;
+        stored.key_json =
+            source_offset_key(name, partition.value().data(), partition.value().size());
+        if (!entry.offset.is_null()) {
+          auto offset = data::OwnedFields::from_json(entry.offset.dump());
+          if (!offset.is_ok()) {
+            return Status::invalid_argument("invalid source offset " + entry.offset.dump() + ": " +
+                                            std::string(offset.status().message()));
+          }
+          stored.value_json = offset.value().to_json();
+        }
+        entries.push_back(std::move(stored));
+      }
+      SLUICE_RETURN_IF_ERROR(services_.offsets->put_and_flush(entries));
+      return std::string(
+          "The Connect framework-managed offsets for this connector have been altered "
+          "successfully. However, if this connector manages offsets externally, they will need "
+          "to be manually altered in the system that the connector uses.");
+    }
+    std::vector<std::tuple<std::string, int32_t, int64_t>> sink_offsets;
+    for (const auto& entry : offsets) {
+      const auto& p = entry.partition;
+      if (!p.contains("kafka_topic") || !p["kafka_topic"].is_string() ||
+          !p.contains("kafka_partition") || !p["kafka_partition"].is_number_integer()) {
+        return Status::invalid_argument(
+            "sink connector partitions need 'kafka_topic' (string) and 'kafka_partition' "
+            "(integer): " +
+            p.dump());
+      }
+      if (entry.offset.is_null() || !entry.offset.contains("kafka_offset") ||
+          !entry.offset["kafka_offset"].is_number_integer() ||
+          entry.offset["kafka_offset"].get<int64_t>() < 0) {
+        return Status::invalid_argument(
+            "sink connector offsets need a non-negative integer 'kafka_offset' (resetting one "
+            "partition is done with DELETE /connectors/" +
+            name + "/offsets): " + entry.offset.dump());
+      }
+      sink_offsets.emplace_back(p["kafka_topic"].get<std::string>(),
+                                p["kafka_partition"].get<int32_t>(),
+                                entry.offset["kafka_offset"].get<int64_t>());
+    }
+    if (services_.admin == nullptr) return Status::unavailable("no admin client");
+    SLUICE_RETURN_IF_ERROR(
+        services_.admin->alter_group_offsets("connect-" + name, sink_offsets, 10000));
+    return std::string("The offsets for this connector have been altered successfully");
+  });
+}
+
+Result<std::string> Herder::reset_connector_offsets(const std::string& name) {
+  return call<std::string>([this, name]() -> Result<std::string> {
+    auto found = find_or_404(name);
+    if (!found.is_ok()) return found.status();
+    Connector& c = *found.value();
+    if (c.target != TargetState::kStopped) {
+      return Status::failed_precondition(
+          "Connectors must be in the STOPPED state before their offsets can be modified. This "
+          "can be done for the specified connector by issuing a 'PUT' request to the "
+          "'/connectors/" +
+          name + "/stop' endpoint");
+    }
+    if (c.plugin->kind == plugin::PluginKind::kSource) {
+      SLUICE_RETURN_IF_ERROR(services_.offsets->remove_connector(name));
+      return std::string(
+          "The Connect framework-managed offsets for this connector have been reset "
+          "successfully. However, if this connector manages offsets externally, they will need "
+          "to be manually reset in the system that the connector uses.");
+    }
+    if (services_.admin == nullptr) return Status::unavailable("no admin client");
+    SLUICE_RETURN_IF_ERROR(services_.admin->delete_group("connect-" + name, 10000));
+    return std::string("The offsets for this connector have been reset successfully");
+  });
+}
+
+std::vector<rest::PluginListing> Herder::connector_plugins(bool connectors_only) {
+  std::vector<rest::PluginListing> result;
+  for (const plugin::PluginInfo* info : services_.plugins->plugins()) {
+    const bool is_connector =
+        info->kind == plugin::PluginKind::kSource || info->kind == plugin::PluginKind::kSink;
+    if (connectors_only && !is_connector) continue;
+    std::string type(plugin::plugin_kind_name(info->kind));
+    if (type == "transform") type = "transformation";
+    result.push_back({info->class_name, type, info->version});
+  }
+  if (!connectors_only) {
+    for (const auto& builtin : data::builtin_converters()) {
+      result.push_back(
+          {std::string(builtin.class_name), "converter", std::string(builtin.version)});
+    }
+  }
+  return result;
+}
+
+Result<nlohmann::json> Herder::plugin_config_definitions(const std::string& plugin_name) {
+  return call<nlohmann::json>([this, plugin_name]() -> Result<nlohmann::json> {
+    const plugin::PluginInfo* info = services_.plugins->find(plugin_name);
+    if (info == nullptr) {
+      return Status::not_found(services_.plugins->unknown_class_message(plugin_name));
+    }
+    if (info->kind != plugin::PluginKind::kSource && info->kind != plugin::PluginKind::kSink) {
+      return nlohmann::json::array();
+    }
+    auto def = config_def(*info);
+    if (!def.is_ok()) return def.status();
+    return def.value()->definitions_json();
+  });
+}
+
+Result<nlohmann::json> Herder::validate_connector_config(
+    const std::string& plugin_name, std::map<std::string, std::string> config) {
+  return call<nlohmann::json>([this, plugin_name, config = std::move(config)]() {
+    return validate_to_json(plugin_name, config);
+  });
+}
+
+std::vector<rest::RefusedPluginInfo> Herder::refused_plugins() {
+  std::vector<rest::RefusedPluginInfo> result;
+  for (const auto& refused : services_.plugins->refused()) {
+    result.push_back({refused.file, refused.reason});
+  }
+  return result;
+}
+
+}  // namespace sluice::worker

@@ -1,0 +1,140 @@
+// Herder: the standalone worker's control plane. It owns every connector instance and its task
+// runners and implements the REST layer's HerderApi. All connector operations run one at a time
+// on the herder thread (a queue of jobs); REST threads post a job and wait for its result
+// (90 s, then "Request timed out"). Connector hooks are only ever called on the herder thread;
+// task hooks only on their task threads (docs/design/worker.md §2, §4).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/config/config_def.h"
+#include "runtime/config/connector_config.h"
+#include "runtime/plugin/handles.h"
+#include "runtime/rest/herder_api.h"
+#include "runtime/worker/status_store.h"
+#include "runtime/worker/task_runner.h"
+#include "runtime/worker/worker_services.h"
+
+namespace sluice::worker {
+
+enum class TargetState { kRunning, kPaused, kStopped };
+const char* target_state_name(TargetState state);
+
+class Herder final : public rest::HerderApi {
+ public:
+  // `services` pointers are borrowed and must outlive the herder.
+  explicit Herder(WorkerServices services);
+  ~Herder() override;
+
+  // Starts the herder thread.
+  void start();
+  // Re-creates the connectors kept in the connector store (their target states included).
+  Status restore_stored_connectors();
+  // Creates (or, when it exists with another config, reconfigures) a connector from a file given
+  // on the command line.
+  Status apply_connector_file(const config::ConnectorConfigFile& file);
+  void set_ready() { readiness_.store(rest::Readiness::kReady); }
+  // Stops every connector's tasks in parallel (each bounded by task.shutdown.graceful.timeout.ms),
+  // then the connectors, then the herder thread. Queued requests fail with "worker is shutting
+  // down".
+  void shutdown();
+  void set_worker_id(std::string worker_id) { services_.worker_id = std::move(worker_id); }
+  void set_cluster_id(std::string cluster_id);
+
+  // rest::HerderApi
+  rest::Readiness readiness() override { return readiness_.load(); }
+  std::string kafka_cluster_id() override;
+  std::vector<std::string> connector_names() override;
+  Result<rest::ConnectorInfo> create_connector(const std::string& name,
+                                               std::map<std::string, std::string> config,
+                                               std::optional<std::string> initial_state) override;
+  Result<rest::ConnectorInfo> connector_info(const std::string& name) override;
+  Result<std::map<std::string, std::string>> connector_config(const std::string& name) override;
+  Result<PutResult> put_connector_config(const std::string& name,
+                                         std::map<std::string, std::string> config) override;
+  Result<rest::ConnectorInfo> patch_connector_config(
+      const std::string& name, std::map<std::string, std::optional<std::string>> patch) override;
+  Result<rest::ConnectorStateInfo> connector_status(const std::string& name) override;
+  Result<std::vector<rest::TaskConfigInfo>> task_configs(const std::string& name) override;
+  Result<rest::TaskStateInfo> task_status(const std::string& name, int task) override;
+  Status restart_task(const std::string& name, int task) override;
+  Result<std::optional<rest::ConnectorStateInfo>> restart_connector(
+      const std::string& name, rest::RestartRequest req) override;
+  Status pause_connector(const std::string& name) override;
+  Status resume_connector(const std::string& name) override;
+  Status stop_connector(const std::string& name) override;
+  Status delete_connector(const std::string& name) override;
+  Result<std::vector<std::string>> active_topics(const std::string& name) override;
+  Status reset_active_topics(const std::string& name) override;
+  Result<std::vector<rest::OffsetInfo>> connector_offsets(const std::string& name) override;
+  Result<std::string> alter_connector_offsets(const std::string& name,
+                                              std::vector<rest::OffsetInfo> offsets) override;
+  Result<std::string> reset_connector_offsets(const std::string& name) override;
+  std::vector<rest::PluginListing> connector_plugins(bool connectors_only) override;
+  Result<nlohmann::json> plugin_config_definitions(const std::string& plugin) override;
+  Result<nlohmann::json> validate_connector_config(
+      const std::string& plugin, std::map<std::string, std::string> config) override;
+  std::vector<rest::RefusedPluginInfo> refused_plugins() override;
+
+ private:
+  struct Connector;
+  // Receives the connector's calls from the plugin (any thread) and turns them into jobs.
+  class ConnectorListener;
+
+  // Runs `job` on the herder thread and waits for it (up to 90 s).
+  template <typename T>
+  Result<T> call(std::function<Result<T>()> job);
+  Status call_status(std::function<Status()> job);
+  void post(std::function<void()> job);
+  void thread_main();
+
+  // --- herder thread only ---
+  Connector* find(const std::string& name);
+  Result<Connector*> find_or_404(const std::string& name);
+  Result<const plugin::PluginInfo*> connector_plugin(const config::Props& config) const;
+  Result<const config::ConnectorConfigDef*> config_def(const plugin::PluginInfo& info);
+  // Validates with the key table and the plugin's validate hook; 400 with every error.
+  Status validate_for_create(const plugin::PluginInfo& info, const config::Props& config);
+  Result<nlohmann::json> validate_to_json(const std::string& plugin, const config::Props& config);
+  Result<config::Props> resolve(const std::string& name, const config::Props& raw) const;
+  Result<rest::ConnectorInfo> create_locked(const std::string& name, config::Props config,
+                                            TargetState target);
+  Status persist(const Connector& c);
+  // Starts the connector instance and its tasks according to its target state.
+  void start_connector(Connector& c);
+  void start_tasks(Connector& c);
+  // Stops (in parallel, bounded) and forgets the connector's tasks.
+  void stop_tasks(Connector& c);
+  void stop_connector_instance(Connector& c);
+  void fail_connector(Connector& c, const std::string& trace);
+  void restart_one_task(Connector& c, int task);
+  void reconfigure_tasks(const std::string& name);
+  rest::ConnectorInfo info_of(const Connector& c) const;
+  rest::ConnectorStateInfo status_of(const Connector& c) const;
+  config::Props masked(const Connector& c, const config::Props& props) const;
+  std::string type_of(const Connector& c) const;
+
+  WorkerServices services_;
+  std::atomic<rest::Readiness> readiness_{rest::Readiness::kStarting};
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+  std::mutex cluster_id_mutex_;
+  std::string cluster_id_;
+
+  std::map<std::string, std::unique_ptr<Connector>> connectors_;  // herder thread only
+  std::map<std::string, std::unique_ptr<config::ConnectorConfigDef>> config_defs_;
+};
+
+}  // namespace sluice::worker

@@ -1,0 +1,383 @@
+// SourceTaskRunner: see source_task_runner.h.
+#include "runtime/worker/source_task_runner.h"
+
+#include <cstring>
+
+#include "broker-lite/util/logging.h"
+#include "runtime/data/json_writer.h"
+#include "runtime/kafka/admin.h"
+#include "runtime/kafka/conf.h"
+#include "runtime/plugin/plugin_registry.h"
+#include "runtime/storage/offset_store.h"
+#include "runtime/worker/status_store.h"
+
+namespace sluice::worker {
+
+std::string source_offset_key(std::string_view connector, const sluice_field* partition,
+                              uint32_t count) {
+  std::string key = "[";
+  {
+    std::string name;
+    data::JsonWriter writer(&name);
+    writer.string(connector);  // a JSON string value
+    key += name;
+  }
+  key += ',';
+  data::append_fields_json(partition, count, &key);
+  key += ']';
+  return key;
+}
+
+SourceTaskRunner::SourceTaskRunner(const WorkerServices& services, TaskSpec spec)
+    : TaskRunner(services, std::move(spec)) {}
+
+SourceTaskRunner::~SourceTaskRunner() {
+  for (auto& [name, handle] : topic_handles_) rd_kafka_topic_destroy(handle);
+  if (producer_ != nullptr) rd_kafka_destroy(producer_);
+}
+
+Status SourceTaskRunner::offset_get(const sluice_field* partition, uint32_t n,
+                                    const sluice_field** out, uint32_t* out_n) {
+  auto value = services_.offsets->get(source_offset_key(spec_.connector, partition, n));
+  if (!value) return Status::not_found("no committed offset for this source partition");
+  auto parsed = data::OwnedFields::from_json(*value);
+  if (!parsed.is_ok()) return parsed.status().with_context("stored source offset");
+  offset_lent_ = std::move(parsed).value();
+  *out = offset_lent_.data();
+  *out_n = offset_lent_.size();
+  return Status::ok();
+}
+
+void SourceTaskRunner::wake_plugin() {
+  std::lock_guard lock(task_mutex_);
+  if (task_) task_->wake();
+}
+
+Status SourceTaskRunner::setup() {
+  const auto& cfg = spec_.connector_config;
+  auto tolerance = cfg.find("errors.tolerance");
+  tolerate_errors_ = tolerance != cfg.end() && tolerance->second == "all";
+  create_topics_ = services_.config->get_bool("topic.creation.enable");
+  flush_interval_ms_ = worker_long("offset.flush.interval.ms");
+  flush_timeout_ms_ = worker_long("offset.flush.timeout.ms");
+
+  schemas_ = std::make_unique<data::SchemaRegistry>();
+  auto converters = make_task_converters(services_, cfg, schemas_.get());
+  if (!converters.is_ok()) return converters.status();
+  converters_ = std::move(converters).value();
+
+  config::Props base{{"bootstrap.servers", services_.bootstrap_servers},
+                     {"client.id", "connector-producer-" + subject_},
+                     {"acks", "all"},
+                     {"enable.idempotence", "true"},
+                     {"linger.ms", "5"}};
+  auto conf =
+      kafka_client::make_conf(client_props(std::move(base), "producer.", "producer.override."));
+  if (!conf.is_ok()) return conf.status().with_context("producer configuration");
+  rd_kafka_conf_t* c = conf.value();
+  rd_kafka_conf_set_dr_msg_cb(c, &SourceTaskRunner::on_delivery);
+  rd_kafka_conf_set_opaque(c, this);
+  char error[512];
+  producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, c, error, sizeof error);
+  if (producer_ == nullptr) {
+    rd_kafka_conf_destroy(c);
+    return Status::invalid_argument(std::string("cannot create producer: ") + error);
+  }
+
+  plugin::ContextIdentity identity{spec_.connector, spec_.task, services_.worker_id,
+                                   spec_.plugin->class_name};
+  auto context = plugin::make_context(std::move(identity), this, schemas_.get());
+  auto handle = plugin::SourceTaskHandle::create(*spec_.plugin, std::move(context));
+  if (!handle.is_ok()) return handle.status();
+  std::lock_guard lock(task_mutex_);
+  task_ = std::move(handle).value();
+  return Status::ok();
+}
+
+Status SourceTaskRunner::run() {
+  SLUICE_RETURN_IF_ERROR(setup());
+  Status started = task_->start(spec_.task_config);
+  if (!started.is_ok()) {
+    (void)task_->stop();
+    return started;
+  }
+  started_.store(true);
+  report_state();
+  SLUICE_LOG(kInfo, "worker", "source task " + subject_ + " started");
+  Status looped = loop();
+  Status finished = finish();
+  if (!looped.is_ok()) return looped;
+  return finished;
+}
+
+Status SourceTaskRunner::loop() {
+  next_flush_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(flush_interval_ms_);
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stop_requested()) {
+    if (paused()) {
+      report_state();
+      while (paused() && !stop_requested()) {
+        wait_while_paused(std::chrono::milliseconds(200));
+        serve_delivery_reports(0);
+        SLUICE_RETURN_IF_ERROR(delivery_failure_);
+      }
+      report_state();
+      continue;
+    }
+    sluice_record_batch batch{};
+    Status polled = task_->poll(1000, &batch);
+    if (!polled.is_ok()) {
+      if (polled.code() != StatusCode::kUnavailable) return polled;
+      SLUICE_LOG(
+          kWarn, "worker",
+          "source task " + subject_ + " poll: " + std::string(polled.message()) + " (retrying)");
+      wait_while_paused(backoff);  // an interruptible sleep (stop wakes it)
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      continue;
+    }
+    backoff = std::chrono::milliseconds(100);
+    if (batch.count > 0) SLUICE_RETURN_IF_ERROR(produce_batch(batch));
+    submitted_.seal_runs();
+    serve_delivery_reports(0);
+    SLUICE_RETURN_IF_ERROR(delivery_failure_);
+    SLUICE_RETURN_IF_ERROR(deliver_commit_records());
+    if (std::chrono::steady_clock::now() >= next_flush_) {
+      Status flushed = flush_offsets();
+      if (!flushed.is_ok()) {
+        SLUICE_LOG(kError, "worker",
+                   "source task " + subject_ +
+                       ": offset flush failed (will retry): " + flushed.to_string());
+      }
+      next_flush_ =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(flush_interval_ms_);
+    }
+  }
+  return Status::ok();
+}
+
+Status SourceTaskRunner::produce_batch(const sluice_record_batch& batch) {
+  const char* base = reinterpret_cast<const char*>(batch.records);
+  const size_t stride = batch.record_size;
+  if (stride < SLUICE_RECORD_V1_0_SIZE) {
+    return Status::invalid_argument(spec_.plugin->class_name + " task " + subject_ +
+                                    " failed in poll: record_size " + std::to_string(stride) +
+                                    " is smaller than the ABI 1.0 record");
+  }
+  for (uint32_t i = 0; i < batch.count; ++i) {
+    const auto& record = *reinterpret_cast<const sluice_record*>(base + i * stride);
+    Status produced = produce_one(record);
+    if (!produced.is_ok()) return produced;
+  }
+  return Status::ok();
+}
+
+Status SourceTaskRunner::ensure_topic(std::string_view topic) {
+  if (known_topics_.find(topic) != known_topics_.end()) return Status::ok();
+  std::string name(topic);
+  if (create_topics_ && services_.admin != nullptr) {
+    int32_t partitions =
+        static_cast<int32_t>(connector_long("topic.creation.default.partitions", -1));
+    int16_t replication =
+        static_cast<int16_t>(connector_long("topic.creation.default.replication.factor", -1));
+    Status created = services_.admin->create_topic(name, partitions, replication, {}, 30000);
+    if (!created.is_ok()) {
+      SLUICE_LOG(kWarn, "worker",
+                 "source task " + subject_ + ": could not create topic '" + name +
+                     "': " + created.to_string());
+    }
+  }
+  services_.active_topics->record(spec_.connector, name);
+  known_topics_.insert(std::move(name));
+  return Status::ok();
+}
+
+rd_kafka_topic_t* SourceTaskRunner::topic_handle(std::string_view topic) {
+  // Most batches go to one topic: a small map from name to handle.
+  std::string name(topic);
+  auto it = topic_handles_.find(name);
+  if (it != topic_handles_.end()) return it->second;
+  rd_kafka_topic_t* handle = rd_kafka_topic_new(producer_, name.c_str(), nullptr);
+  topic_handles_.emplace(std::move(name), handle);
+  return handle;
+}
+
+Status SourceTaskRunner::produce_one(const sluice_record& record) {
+  std::string_view topic(record.topic.ptr, record.topic.len);
+  if (topic.empty()) {
+    return Status::invalid_argument(spec_.plugin->class_name + " task " + subject_ +
+                                    " failed in poll: a record has no topic");
+  }
+  if (known_topics_.find(topic) == known_topics_.end()) SLUICE_RETURN_IF_ERROR(ensure_topic(topic));
+
+  sluice_bytes key{}, value{};
+  Status converted = converters_.key->from_connect(topic, record.key, &key);
+  if (converted.is_ok()) converted = converters_.value->from_connect(topic, record.value, &value);
+  if (!converted.is_ok()) {
+    if (tolerate_errors_) {
+      SLUICE_LOG(kWarn, "worker",
+                 "source task " + subject_ + ": skipping a record to '" + std::string(topic) +
+                     "': " + converted.to_string());
+      return Status::ok();
+    }
+    return converted.with_context("failed in conversion of a record to topic '" +
+                                  std::string(topic) + "'");
+  }
+
+  rd_kafka_headers_t* headers = nullptr;
+  if (record.header_count > 0 && record.headers != nullptr) {
+    headers = rd_kafka_headers_new(record.header_count);
+    for (uint32_t h = 0; h < record.header_count; ++h) {
+      const sluice_header& header = record.headers[h];
+      const sluice_data& data = header.value;
+      const void* ptr = data.form == SLUICE_FORM_NULL ? nullptr : data.bytes.ptr;
+      rd_kafka_header_add(headers, header.key.ptr, static_cast<ssize_t>(header.key.len), ptr,
+                          data.form == SLUICE_FORM_NULL ? 0 : static_cast<ssize_t>(data.bytes.len));
+    }
+  }
+
+  // The slot and the pending record are taken before the producer sees the message: its
+  // delivery report (served on this thread by rd_kafka_poll) acknowledges them.
+  SubmittedRecords::Slot* slot =
+      submitted_.add(record.source_partition, record.source_partition_count, record.source_offset,
+                     record.source_offset_count);
+  void* opaque = slot;
+  if (task_->has_commit_record()) {
+    PendingRecord& pending = pending_.emplace_back();
+    pending.slot = slot;
+    pending.cookie = record.cookie;
+    opaque = &pending;
+  }
+  rd_kafka_topic_t* rkt = topic_handle(topic);
+  while (true) {
+    rd_kafka_resp_err_t err =
+        rd_kafka_producev(producer_, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(record.partition),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                          RD_KAFKA_V_KEY(const_cast<uint8_t*>(key.ptr), key.len),
+                          RD_KAFKA_V_VALUE(const_cast<uint8_t*>(value.ptr), value.len),
+                          RD_KAFKA_V_TIMESTAMP(record.timestamp_ms > 0 ? record.timestamp_ms : 0),
+                          RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      serve_delivery_reports(100);  // back-pressure: wait for the log instead of polling more
+      SLUICE_RETURN_IF_ERROR(delivery_failure_);
+      continue;
+    }
+    if (headers != nullptr) rd_kafka_headers_destroy(headers);
+    Status failed = Status::internal("failed in produce: topic " + std::string(topic) + ": " +
+                                     rd_kafka_err2str(err));
+    if (!tolerate_errors_) return failed;  // the slot stays unacknowledged: nothing past it commits
+    SLUICE_LOG(kWarn, "worker",
+               "source task " + subject_ + ": skipping record: " + failed.to_string());
+    if (slot != nullptr) SubmittedRecords::ack(slot);
+    if (opaque != slot) static_cast<PendingRecord*>(opaque)->delivered = true;
+    return Status::ok();
+  }
+  ++records_produced_;
+  return Status::ok();
+}
+
+void SourceTaskRunner::serve_delivery_reports(int timeout_ms) {
+  rd_kafka_poll(producer_, timeout_ms);
+}
+
+void SourceTaskRunner::on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+  static_cast<SourceTaskRunner*>(opaque)->handle_delivery(message);
+}
+
+void SourceTaskRunner::handle_delivery(const rd_kafka_message_t* message) {
+  const bool with_pending = task_ && task_->has_commit_record();
+  PendingRecord* pending = with_pending ? static_cast<PendingRecord*>(message->_private) : nullptr;
+  auto* slot = with_pending ? (pending != nullptr ? pending->slot : nullptr)
+                            : static_cast<SubmittedRecords::Slot*>(message->_private);
+  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    std::string where = std::string("topic ") + rd_kafka_topic_name(message->rkt) + " partition " +
+                        std::to_string(message->partition);
+    if (tolerate_errors_) {
+      SLUICE_LOG(
+          kWarn, "worker",
+          "source task " + subject_ + ": record to " + where +
+              " not delivered, skipped (errors.tolerance=all): " + rd_kafka_err2str(message->err));
+    } else {
+      if (delivery_failure_.is_ok()) {
+        delivery_failure_ =
+            Status::internal("failed in produce: " + where + ": " + rd_kafka_err2str(message->err));
+      }
+      return;  // never acknowledged: its offset and every later one of its partition stay
+    }
+  }
+  if (slot != nullptr) SubmittedRecords::ack(slot);
+  if (pending != nullptr) {
+    pending->delivered = true;
+    if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const char* topic = rd_kafka_topic_name(message->rkt);  // lives as long as the handle
+      pending->metadata.topic = {topic, std::strlen(topic)};
+      pending->metadata.partition = message->partition;
+      pending->metadata.offset = message->offset;
+      rd_kafka_timestamp_type_t type;
+      pending->metadata.timestamp_ms = rd_kafka_message_timestamp(message, &type);
+    } else {
+      pending->metadata.offset = -1;
+    }
+  }
+}
+
+Status SourceTaskRunner::deliver_commit_records() {
+  while (!pending_.empty() && pending_.front().delivered) {
+    PendingRecord& head = pending_.front();
+    Status committed =
+        task_->commit_record(head.cookie, head.metadata.offset >= 0 ? &head.metadata : nullptr);
+    pending_.pop_front();
+    if (!committed.is_ok()) return committed;
+  }
+  return Status::ok();
+}
+
+Status SourceTaskRunner::flush_offsets() {
+  for (auto& entry : submitted_.committable()) {
+    unflushed_[source_offset_key(spec_.connector, entry.partition.data(), entry.partition.size())] =
+        entry.offset.to_json();
+  }
+  if (unflushed_.empty()) return Status::ok();
+  std::vector<storage::OffsetEntry> entries;
+  entries.reserve(unflushed_.size());
+  for (auto& [key, value] : unflushed_) entries.push_back({key, value});
+  SLUICE_RETURN_IF_ERROR(services_.offsets->put_and_flush(entries));
+  unflushed_.clear();
+  return task_->commit();
+}
+
+Status SourceTaskRunner::finish() {
+  // Let in-flight records reach the log and acknowledge them, then store their offsets.
+  if (producer_ != nullptr) {
+    rd_kafka_resp_err_t flushed = rd_kafka_flush(producer_, static_cast<int>(flush_timeout_ms_));
+    if (flushed != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      SLUICE_LOG(kWarn, "worker",
+                 "source task " + subject_ + ": " + std::to_string(rd_kafka_outq_len(producer_)) +
+                     " records still unacknowledged after " + std::to_string(flush_timeout_ms_) +
+                     " ms; their offsets are not committed");
+    }
+  }
+  Status result;
+  if (task_) {
+    Status delivered = deliver_commit_records();
+    if (!delivered.is_ok()) result = delivered;
+  }
+  Status offsets = flush_offsets();
+  if (!offsets.is_ok()) {
+    SLUICE_LOG(kError, "worker",
+               "source task " + subject_ + ": final offset flush failed: " + offsets.to_string());
+    if (result.is_ok()) result = offsets;
+  }
+  if (task_) {
+    Status stopped = task_->stop();
+    if (!stopped.is_ok() && result.is_ok()) result = stopped;
+    std::lock_guard lock(task_mutex_);
+    task_.reset();
+  }
+  SLUICE_LOG(kInfo, "worker",
+             "source task " + subject_ + " stopped after producing " +
+                 std::to_string(records_produced_) + " records");
+  return result;
+}
+
+}  // namespace sluice::worker
