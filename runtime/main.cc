@@ -32,7 +32,7 @@
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
+constexpr const char* kVersion = SLUICE_VERSION;
 
 int usage() {
   std::fprintf(stderr,
@@ -187,6 +187,8 @@ int run_standalone(int argc, char** argv) {
   sluice::worker::Herder herder(services);
   sluice::rest::RestServerOptions rest_options;
   rest_options.listeners = worker.get_string("listeners");
+  rest_options.version = SLUICE_VERSION;
+  rest_options.commit = SLUICE_COMMIT;
   sluice::rest::RestServer rest(&herder, rest_options);
   sluice::Status listening = rest.start();
   if (!listening.is_ok()) return fail(std::string(listening.message()));

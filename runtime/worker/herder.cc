@@ -273,38 +273,26 @@ Result<config::Props> Herder::resolve(const std::string& name, const config::Pro
   return resolved;
 }
 
-Result<nlohmann::json> Herder::validate_to_json(const std::string& plugin_name,
-                                                const config::Props& config) {
-  const plugin::PluginInfo* info = services_.plugins->find(plugin_name);
-  if (info == nullptr) {
-    return Status::not_found(services_.plugins->unknown_class_message(plugin_name));
-  }
-  auto def = config_def(*info);
-  if (!def.is_ok()) return def.status();
-  auto resolved = resolve(plugin_name, config);
-  if (!resolved.is_ok()) return Status::invalid_argument(std::string(resolved.status().message()));
-  config::ConfigInfos infos = def.value()->validate(info->class_name, resolved.value());
-  if (infos.error_count == 0) {
-    // The plugin's own cross-key checks run on a fresh instance that is never started.
-    auto context =
-        plugin::make_context({"", -1, services_.worker_id, info->class_name}, nullptr, nullptr);
-    auto handle = plugin::ConnectorHandle::create(*info, std::move(context));
-    if (!handle.is_ok()) return handle.status();
-    std::vector<std::pair<std::string, std::string>> key_errors;
-    Status validated = handle.value()->validate(resolved.value(), &key_errors);
-    for (auto& [key, message] : key_errors) infos.add_error(key, message);
-    if (!validated.is_ok()) infos.add_error("", std::string(validated.message()));
-  }
-  return infos.to_json();
-}
-
-Status Herder::validate_for_create(const plugin::PluginInfo& info, const config::Props& config) {
+Result<config::ConfigInfos> Herder::run_validation(const plugin::PluginInfo& info,
+                                                   const config::Props& raw) {
   auto def = config_def(info);
   if (!def.is_ok()) return def.status();
-  auto resolved = resolve(config.count("name") ? config.at("name") : "", config);
+  config::Props placeholders;
+  for (const auto& [key, value] : raw) {
+    if (config::has_placeholder(value)) placeholders[key] = value;
+  }
+  auto resolved = resolve(raw.count("name") ? raw.at("name") : info.class_name, raw);
   if (!resolved.is_ok()) return Status::invalid_argument(std::string(resolved.status().message()));
-  config::ConfigInfos infos = def.value()->validate(info.class_name, resolved.value());
+  config::ConfigInfos infos =
+      def.value()->validate(info.class_name, resolved.value(), &placeholders);
+  if (auto transforms = raw.find("transforms");
+      transforms != raw.end() && !config::split_list(transforms->second).empty()) {
+    infos.add_error("transforms",
+                    "transforms are not run by this version of Sluice; remove "
+                    "'transforms' from the connector config");
+  }
   if (infos.error_count == 0) {
+    // The plugin's own cross-key checks run on a fresh instance that is never started.
     auto context =
         plugin::make_context({"", -1, services_.worker_id, info.class_name}, nullptr, nullptr);
     auto handle = plugin::ConnectorHandle::create(info, std::move(context));
@@ -314,10 +302,27 @@ Status Herder::validate_for_create(const plugin::PluginInfo& info, const config:
     for (auto& [key, message] : key_errors) infos.add_error(key, message);
     if (!validated.is_ok()) infos.add_error("", std::string(validated.message()));
   }
-  if (infos.error_count == 0) return Status::ok();
+  return infos;
+}
+
+Result<nlohmann::json> Herder::validate_to_json(const std::string& plugin_name,
+                                                const config::Props& config) {
+  const plugin::PluginInfo* info = services_.plugins->find(plugin_name);
+  if (info == nullptr) {
+    return Status::not_found(services_.plugins->unknown_class_message(plugin_name));
+  }
+  auto infos = run_validation(*info, config);
+  if (!infos.is_ok()) return infos.status();
+  return infos.value().to_json();
+}
+
+Status Herder::validate_for_create(const plugin::PluginInfo& info, const config::Props& config) {
+  auto infos = run_validation(info, config);
+  if (!infos.is_ok()) return infos.status();
+  if (infos.value().error_count == 0) return Status::ok();
   std::string message = "Connector configuration is invalid and contains the following " +
-                        std::to_string(infos.error_count) + " error(s):";
-  for (const auto& line : infos.error_messages()) message += "\n" + line;
+                        std::to_string(infos.value().error_count) + " error(s):";
+  for (const auto& line : infos.value().error_messages()) message += "\n" + line;
   message +=
       "\nYou can also find the above list of errors at the endpoint "
       "`/connector-plugins/{connectorType}/config/validate`";
@@ -349,7 +354,7 @@ Result<rest::ConnectorInfo> Herder::create_locked(const std::string& name, confi
   c->raw = std::move(config);
   c->resolved = std::move(resolved).value();
   for (const auto& [key, value] : c->raw) {
-    if (value.find("${") != std::string::npos) c->placeholders[key] = value;
+    if (config::has_placeholder(value)) c->placeholders[key] = value;
   }
   c->plugin = plugin.value();
   c->target = target;
@@ -502,13 +507,18 @@ std::string Herder::type_of(const Connector& c) const {
   return c.plugin->kind == plugin::PluginKind::kSource ? "source" : "sink";
 }
 
-config::Props Herder::masked(const Connector& c, const config::Props& props) const {
-  auto it = config_defs_.find(c.plugin->class_name);
-  if (it == config_defs_.end()) return props;
-  return it->second->masked(props, &c.placeholders);
+config::Props Herder::masked(const Connector& c, const config::Props& props) {
+  auto def = config_def(*c.plugin);
+  if (!def.is_ok()) {
+    // Without a definition nothing can be shown safely.
+    config::Props hidden;
+    for (const auto& [key, value] : props) hidden[key] = "[hidden]";
+    return hidden;
+  }
+  return def.value()->masked(props, &c.placeholders);
 }
 
-rest::ConnectorInfo Herder::info_of(const Connector& c) const {
+rest::ConnectorInfo Herder::info_of(const Connector& c) {
   rest::ConnectorInfo info;
   info.name = c.name;
   info.config = masked(c, c.raw);
@@ -630,7 +640,7 @@ Result<Herder::PutResult> Herder::put_connector_config(const std::string& name,
     existing->resolved = std::move(resolved).value();
     existing->placeholders.clear();
     for (const auto& [key, value] : existing->raw) {
-      if (value.find("${") != std::string::npos) existing->placeholders[key] = value;
+      if (config::has_placeholder(value)) existing->placeholders[key] = value;
     }
     existing->plugin = plugin.value();
     existing->task_configs.clear();

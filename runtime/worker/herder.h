@@ -102,6 +102,10 @@ class Herder final : public rest::HerderApi {
   Result<Connector*> find_or_404(const std::string& name);
   Result<const plugin::PluginInfo*> connector_plugin(const config::Props& config) const;
   Result<const config::ConnectorConfigDef*> config_def(const plugin::PluginInfo& info);
+  // The key table's checks and the plugin's validate hook on `raw` (placeholders resolved for
+  // the checks, shown unresolved in the result).
+  Result<config::ConfigInfos> run_validation(const plugin::PluginInfo& info,
+                                             const config::Props& raw);
   // Validates with the key table and the plugin's validate hook; 400 with every error.
   Status validate_for_create(const plugin::PluginInfo& info, const config::Props& config);
   Result<nlohmann::json> validate_to_json(const std::string& plugin, const config::Props& config);
@@ -118,9 +122,9 @@ class Herder final : public rest::HerderApi {
   void fail_connector(Connector& c, const std::string& trace);
   void restart_one_task(Connector& c, int task);
   void reconfigure_tasks(const std::string& name);
-  rest::ConnectorInfo info_of(const Connector& c) const;
+  rest::ConnectorInfo info_of(const Connector& c);
   rest::ConnectorStateInfo status_of(const Connector& c) const;
-  config::Props masked(const Connector& c, const config::Props& props) const;
+  config::Props masked(const Connector& c, const config::Props& props);
   std::string type_of(const Connector& c) const;
 
   WorkerServices services_;

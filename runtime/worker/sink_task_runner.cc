@@ -28,6 +28,7 @@ SinkTaskRunner::SinkTaskRunner(const WorkerServices& services, TaskSpec spec)
 SinkTaskRunner::~SinkTaskRunner() {
   for (rd_kafka_message_t* message : messages_) rd_kafka_message_destroy(message);
   if (consumer_ != nullptr) rd_kafka_destroy(consumer_);
+  if (dlq_producer_ != nullptr) rd_kafka_destroy(dlq_producer_);
 }
 
 void SinkTaskRunner::wake_plugin() {
@@ -42,6 +43,12 @@ Status SinkTaskRunner::setup() {
   auto log_enable = cfg.find("errors.log.enable");
   log_errors_ = log_enable != cfg.end() && log_enable->second == "true";
   flush_interval_ms_ = worker_long("offset.flush.interval.ms");
+  if (auto dlq = cfg.find("errors.deadletterqueue.topic.name");
+      tolerate_errors_ && dlq != cfg.end()) {
+    dlq_topic_ = dlq->second;
+  }
+  auto context_headers = cfg.find("errors.deadletterqueue.context.headers.enable");
+  dlq_context_headers_ = context_headers != cfg.end() && context_headers->second == "true";
 
   schemas_ = std::make_unique<data::SchemaRegistry>();
   auto converters = make_task_converters(services_, cfg, schemas_.get());
@@ -141,7 +148,8 @@ Status SinkTaskRunner::loop() {
     }
     SLUICE_RETURN_IF_ERROR(consume_batch());
     SLUICE_RETURN_IF_ERROR(rebalance_failure_);
-    if (!paused() && !records_.empty()) SLUICE_RETURN_IF_ERROR(put_batch());
+    SLUICE_RETURN_IF_ERROR(dlq_failure_);
+    if (!paused() && !messages_.empty()) SLUICE_RETURN_IF_ERROR(put_batch());
     if (commit_requested_.exchange(false) || std::chrono::steady_clock::now() >= next_commit) {
       Status committed = commit_offsets(nullptr);
       if (!committed.is_ok()) {
@@ -156,17 +164,26 @@ Status SinkTaskRunner::loop() {
   return Status::ok();
 }
 
-Status SinkTaskRunner::consume_batch() {
-  // Drop the previous batch's messages and storage (the plugin's put has returned).
+void SinkTaskRunner::clear_batch() {
   for (rd_kafka_message_t* message : messages_) rd_kafka_message_destroy(message);
   messages_.clear();
   records_.clear();
+  record_message_.clear();
   header_storage_.clear();
   node_storage_.clear();
   byte_storage_.clear();
+  converted_ = 0;
+  batch_pending_ = false;
+}
 
-  int timeout_ms = 500;
-  while (messages_.size() < max_poll_records_ && !stop_requested()) {
+Status SinkTaskRunner::consume_batch() {
+  // A batch that put has accepted is dropped; one that was not delivered yet (paused, or put
+  // retrying when a stop came) is kept and grows, so no fetched message is ever lost.
+  if (!batch_pending_) clear_batch();
+  int timeout_ms = paused() ? 200 : 500;
+  // While paused, the consumer is still polled (group membership, rebalances): anything it hands
+  // out joins the pending batch even beyond max.poll.records.
+  while ((messages_.size() < max_poll_records_ || paused()) && !stop_requested()) {
     rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_, timeout_ms);
     if (message == nullptr) break;
     timeout_ms = 0;  // take what is already fetched, do not wait for more
@@ -181,7 +198,7 @@ Status SinkTaskRunner::consume_batch() {
     messages_.push_back(message);
   }
   records_.reserve(messages_.size());
-  for (size_t i = 0; i < messages_.size(); ++i) {
+  for (size_t i = converted_; i < messages_.size(); ++i) {
     Status converted = convert(messages_[i], i);
     if (!converted.is_ok()) {
       std::string where = std::string(rd_kafka_topic_name(messages_[i]->rkt)) + "-" +
@@ -196,11 +213,13 @@ Status SinkTaskRunner::consume_batch() {
                    "sink task " + subject_ + ": skipped the record at " + where + ": " +
                        converted.to_string());
       }
-      // A skipped record still advances the position: it is never delivered again.
-      current_[{rd_kafka_topic_name(messages_[i]->rkt), messages_[i]->partition}] =
-          messages_[i]->offset + 1;
+      SLUICE_RETURN_IF_ERROR(
+          send_to_dead_letter_queue(messages_[i], "VALUE_CONVERTER", converted.message()));
+      // A skipped record's position advances with its batch once put accepted the batch.
     }
   }
+  converted_ = messages_.size();
+  batch_pending_ = !messages_.empty();
   return Status::ok();
 }
 
@@ -233,7 +252,6 @@ sluice_data SinkTaskRunner::keep(const sluice_data& lent, const rd_kafka_message
 }
 
 Status SinkTaskRunner::convert(const rd_kafka_message_t* message, size_t index) {
-  (void)index;
   const char* topic_name = rd_kafka_topic_name(message->rkt);
   std::string_view topic(topic_name);
   sluice_record record{};
@@ -275,6 +293,7 @@ Status SinkTaskRunner::convert(const rd_kafka_message_t* message, size_t index) 
     record.header_count = static_cast<uint32_t>(stored.size());
   }
   records_.push_back(record);
+  record_message_.push_back(index);
   if (services_.active_topics->record(spec_.connector, std::string(topic))) {
     SLUICE_LOG(kDebug, "worker", "sink task " + subject_ + " reads topic " + std::string(topic));
   }
@@ -296,8 +315,7 @@ Status SinkTaskRunner::put_batch() {
                "sink task " + subject_ + ": put: " + std::string(put.message()) +
                    " (retrying the same batch)");
     set_all_paused(true);
-    wait_while_paused(backoff);   // an interruptible sleep
-    rd_kafka_poll(consumer_, 0);  // keep group membership alive (rebalance callbacks)
+    wait_while_paused(backoff);  // an interruptible sleep
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
     set_all_paused(paused());
   }
@@ -305,6 +323,7 @@ Status SinkTaskRunner::put_batch() {
     current_[{rd_kafka_topic_name(message->rkt), message->partition}] = message->offset + 1;
   }
   records_put_ += records_.size();
+  batch_pending_ = false;
   return apply_offset_resets();
 }
 
@@ -315,6 +334,8 @@ Status SinkTaskRunner::commit_offsets(const std::vector<TopicPartition>* only) {
     current.push_back({{tp.first.data(), tp.first.size()}, tp.second, 0, offset});
   }
   if (current.empty()) return Status::ok();
+  // Records sent to the dead-letter queue must be there before their offsets are committed.
+  SLUICE_RETURN_IF_ERROR(flush_dead_letter_queue());
   std::vector<sluice_tp_offset> safe;  // pre_commit, or flush then all of current (ABI §8.3)
   SLUICE_RETURN_IF_ERROR(task_->pre_commit(current, &safe));
   rd_kafka_topic_partition_list_t* list =
@@ -423,6 +444,9 @@ void SinkTaskRunner::handle_rebalance(rd_kafka_resp_err_t err,
     current_.erase(tp);
     committed_.erase(tp);
   }
+  // Messages fetched but not delivered are fetched again from the committed offsets by whoever
+  // owns the partitions next.
+  clear_batch();
   rd_kafka_assign(consumer_, nullptr);
   assigned_.clear();
   rebuild_assignment_view();
@@ -497,6 +521,93 @@ Status SinkTaskRunner::report_errant(const sluice_record* record, std::string_vi
   return Status::ok();
 }
 
+void SinkTaskRunner::on_dead_letter_delivery(rd_kafka_t*, const rd_kafka_message_t* message,
+                                             void* opaque) {
+  auto* runner = static_cast<SinkTaskRunner*>(opaque);
+  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR && runner->dlq_failure_.is_ok()) {
+    runner->dlq_failure_ =
+        Status::internal("failed in produce to the dead letter queue topic " + runner->dlq_topic_ +
+                         ": " + rd_kafka_err2str(message->err));
+  }
+}
+
+Status SinkTaskRunner::send_to_dead_letter_queue(const rd_kafka_message_t* message,
+                                                 std::string_view stage, std::string_view error) {
+  if (dlq_topic_.empty()) return Status::ok();
+  if (dlq_producer_ == nullptr) {
+    config::Props base{{"bootstrap.servers", services_.bootstrap_servers},
+                       {"client.id", "connector-dlq-producer-" + subject_},
+                       {"acks", "all"},
+                       {"enable.idempotence", "true"}};
+    auto conf =
+        kafka_client::make_conf(client_props(std::move(base), "producer.", "producer.override."));
+    if (!conf.is_ok()) return conf.status().with_context("dead letter queue producer");
+    rd_kafka_conf_t* c = conf.value();
+    rd_kafka_conf_set_dr_msg_cb(c, &SinkTaskRunner::on_dead_letter_delivery);
+    rd_kafka_conf_set_opaque(c, this);
+    char text[512];
+    dlq_producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, c, text, sizeof text);
+    if (dlq_producer_ == nullptr) {
+      rd_kafka_conf_destroy(c);
+      return Status::invalid_argument(std::string("dead letter queue producer: ") + text);
+    }
+    if (services_.admin != nullptr) {
+      auto replication = static_cast<int16_t>(
+          connector_long("errors.deadletterqueue.topic.replication.factor", 3));
+      Status created = services_.admin->create_topic(dlq_topic_, 1, replication, {}, 30000);
+      if (!created.is_ok()) {
+        SLUICE_LOG(kWarn, "worker",
+                   "sink task " + subject_ + ": dead letter queue topic " + dlq_topic_ + ": " +
+                       created.to_string());
+      }
+    }
+  }
+  rd_kafka_headers_t* headers = nullptr;
+  rd_kafka_headers_t* original = nullptr;
+  if (rd_kafka_message_headers(message, &original) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    headers = rd_kafka_headers_copy(original);
+  }
+  if (dlq_context_headers_) {
+    if (headers == nullptr) headers = rd_kafka_headers_new(8);
+    auto add = [headers](const char* name, const std::string& value) {
+      rd_kafka_header_add(headers, name, -1, value.data(), static_cast<ssize_t>(value.size()));
+    };
+    add("__connect.errors.topic", rd_kafka_topic_name(message->rkt));
+    add("__connect.errors.partition", std::to_string(message->partition));
+    add("__connect.errors.offset", std::to_string(message->offset));
+    add("__connect.errors.connector.name", spec_.connector);
+    add("__connect.errors.task.id", std::to_string(spec_.task));
+    add("__connect.errors.stage", std::string(stage));
+    add("__connect.errors.exception.class.name", "io.sluice.connect.errors.ConversionError");
+    add("__connect.errors.exception.message", std::string(error));
+  }
+  while (true) {
+    rd_kafka_resp_err_t err = rd_kafka_producev(dlq_producer_, RD_KAFKA_V_TOPIC(dlq_topic_.c_str()),
+                                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                                RD_KAFKA_V_KEY(message->key, message->key_len),
+                                                RD_KAFKA_V_VALUE(message->payload, message->len),
+                                                RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::ok();
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_poll(dlq_producer_, 100);
+      continue;
+    }
+    if (headers != nullptr) rd_kafka_headers_destroy(headers);
+    return Status::internal("failed in produce to the dead letter queue topic " + dlq_topic_ +
+                            ": " + rd_kafka_err2str(err));
+  }
+}
+
+Status SinkTaskRunner::flush_dead_letter_queue() {
+  if (dlq_producer_ == nullptr) return Status::ok();
+  rd_kafka_flush(dlq_producer_, 30000);
+  SLUICE_RETURN_IF_ERROR(dlq_failure_);
+  if (rd_kafka_outq_len(dlq_producer_) > 0) {
+    return Status::unavailable("dead letter queue records are not acknowledged yet");
+  }
+  return Status::ok();
+}
+
 Status SinkTaskRunner::finish() {
   Status result;
   if (task_ && consumer_ != nullptr) {
@@ -516,8 +627,7 @@ Status SinkTaskRunner::finish() {
     std::lock_guard lock(task_mutex_);
     task_.reset();
   }
-  for (rd_kafka_message_t* message : messages_) rd_kafka_message_destroy(message);
-  messages_.clear();
+  clear_batch();
   if (consumer_ != nullptr) {
     assigned_.clear();  // closing may revoke; the task is gone, so skip the plugin hooks
     rd_kafka_consumer_close(consumer_);

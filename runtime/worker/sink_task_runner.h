@@ -43,6 +43,8 @@ class SinkTaskRunner final : public TaskRunner {
   Status subscribe();
   Status loop();
   Status consume_batch();
+  // Drops the current batch's messages, records and storage.
+  void clear_batch();
   Status convert(const rd_kafka_message_t* message, size_t index);
   Status put_batch();
   Status commit_offsets(const std::vector<TopicPartition>* only);
@@ -54,6 +56,14 @@ class SinkTaskRunner final : public TaskRunner {
   void handle_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   void rebuild_assignment_view();
   rd_kafka_topic_partition_list_t* to_list(const sluice_topic_partition* tps, uint32_t n) const;
+  // Dead-letter queue (errors.tolerance=all with errors.deadletterqueue.topic.name): the original
+  // message, with Kafka Connect's __connect.errors.* headers when context headers are enabled.
+  Status send_to_dead_letter_queue(const rd_kafka_message_t* message, std::string_view stage,
+                                   std::string_view error);
+  // Waits until every dead-letter record is acknowledged; offsets are committed only after.
+  Status flush_dead_letter_queue();
+  static void on_dead_letter_delivery(rd_kafka_t* rk, const rd_kafka_message_t* message,
+                                      void* opaque);
   // Copies a converter's lent output into the batch's storage.
   sluice_data keep(const sluice_data& lent, const rd_kafka_message_t* message);
 
@@ -75,6 +85,10 @@ class SinkTaskRunner final : public TaskRunner {
   // converted values and headers point into.
   std::vector<rd_kafka_message_t*> messages_;
   std::vector<sluice_record> records_;
+  size_t converted_ = 0;        // messages_[0..converted_) are converted into records_
+  bool batch_pending_ = false;  // fetched messages not yet accepted by put
+  std::vector<size_t>
+      record_message_;  // records_[i] was converted from messages_[record_message_[i]]
   std::deque<std::vector<sluice_header>> header_storage_;
   std::deque<std::vector<sluice_value>> node_storage_;
   std::deque<std::string> byte_storage_;
@@ -85,6 +99,10 @@ class SinkTaskRunner final : public TaskRunner {
   std::vector<sluice_topic_partition> assigned_view_;  // views into assigned_
   std::vector<sluice_tp_offset> pending_resets_;
   std::deque<std::string> reset_topics_;  // storage for pending_resets_ topic views
+  std::string dlq_topic_;
+  bool dlq_context_headers_ = false;
+  rd_kafka_t* dlq_producer_ = nullptr;
+  Status dlq_failure_;
   uint64_t records_put_ = 0;
   uint64_t records_skipped_ = 0;
 };
