@@ -378,45 +378,47 @@ def wait_file_size(path, size, timeout, what, worker=None, interval=0.2):
 # ---- topics ----
 
 def read_topic(bootstrap, topic, timeout=30, expect_at_least=0):
-    """Every message of `topic` from the beginning to the current end of each partition, as a
-    list of (partition, offset, key bytes, value bytes), partition order then offset order."""
-    from confluent_kafka import Consumer, KafkaError, TopicPartition
+    """Every message of `topic` from the beginning up to the end each partition had when the read
+    began (so a topic still being written is read to a fixed point), as a list of
+    (partition, offset, key bytes, value bytes), partition order then offset order. With
+    expect_at_least, waits (within timeout) until the partitions hold that many messages."""
+    from confluent_kafka import Consumer, TopicPartition
 
     consumer = Consumer({
         "bootstrap.servers": bootstrap, "group.id": f"it-reader-{os.getpid()}-{time.time()}",
         "enable.auto.commit": False, "auto.offset.reset": "earliest",
-        "enable.partition.eof": True, "fetch.message.max.bytes": 1 << 20,
+        "fetch.message.max.bytes": 1 << 20,
     })
     try:
         deadline = time.monotonic() + timeout
-        meta = None
-        while time.monotonic() < deadline:
+        while True:
             meta = consumer.list_topics(topic, timeout=5)
             t = meta.topics.get(topic)
             if t is not None and t.error is None and t.partitions:
-                break
+                parts = sorted(t.partitions)
+                ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=5)
+                        for p in parts}
+                if sum(high - low for low, high in ends.values()) >= expect_at_least:
+                    break
+            if time.monotonic() > deadline:
+                pytest.fail(f"topic {topic} on {bootstrap}: fewer than {expect_at_least} "
+                            f"messages (or no metadata) after {timeout}s")
             time.sleep(0.2)
-        else:
-            pytest.fail(f"topic {topic} not in metadata of {bootstrap} after {timeout}s")
-        parts = sorted(meta.topics[topic].partitions)
+        pending = {p: high for p, (low, high) in ends.items() if high > low}
         consumer.assign([TopicPartition(topic, p, 0) for p in parts])
         out = []
-        at_eof = set()
-        while time.monotonic() < deadline:
-            batch = consumer.consume(10000, timeout=1.0)
-            for m in batch:
+        while pending and time.monotonic() < deadline:
+            for m in consumer.consume(10000, timeout=1.0):
                 if m.error():
-                    if m.error().code() == KafkaError._PARTITION_EOF:
-                        at_eof.add(m.partition())
-                        continue
                     pytest.fail(f"reading {topic}: {m.error()}")
-                at_eof.discard(m.partition())
-                out.append((m.partition(), m.offset(), m.key(), m.value()))
-            if len(at_eof) == len(parts) and len(out) >= expect_at_least:
-                break
-        else:
-            pytest.fail(f"reading {topic}: end of every partition not reached after {timeout}s "
-                        f"({len(out)} messages)")
+                p = m.partition()
+                if p in pending and m.offset() < pending[p]:
+                    out.append((p, m.offset(), m.key(), m.value()))
+                    if m.offset() + 1 >= pending[p]:
+                        del pending[p]
+        if pending:
+            pytest.fail(f"reading {topic}: partitions {sorted(pending)} not read to their end "
+                        f"after {timeout}s ({len(out)} messages)")
         out.sort(key=lambda m: (m[0], m[1]))
         return out
     finally:
