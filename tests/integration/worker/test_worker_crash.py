@@ -75,19 +75,26 @@ def _wait_all_lines(worker, out, expected, timeout):
         time.sleep(0.3)
 
 
-def test_kill9_three_times_mid_file_every_line_arrives(make_worker, tmp_path):
-    extend_phase_limit(150)
-    rng = random.Random(42)
+def _start_growing_pipeline(make_worker, tmp_path, count, seed, interval):
+    """A worker running file source and sink while a thread appends `count` lines in chunks of
+    10,000, one chunk every `interval` s. Returns (worker, writer, lines, input, output)."""
     inp = str(tmp_path / "input.txt")
     out = str(tmp_path / "output.txt")
-    # 120,000 lines in 12 chunks written over ~6 s: the source is always mid-file when killed.
-    lines = make_lines(120_000, seed=7)
+    lines = make_lines(count, seed=seed)
     chunks = [lines[i:i + 10_000] for i in range(0, len(lines), 10_000)]
     append_lines(inp, chunks[0])
     w = make_worker(settings=FAST_GROUP)
     w.create("src", file_source(inp, TOPIC))
     w.create("sink", file_sink(out, TOPIC))
-    writer = GrowingFile(inp, chunks[1:], 0.5).start()
+    writer = GrowingFile(inp, chunks[1:], interval).start()
+    return w, writer, lines, inp, out
+
+
+def test_kill9_three_times_mid_file_every_line_arrives(make_worker, tmp_path):
+    extend_phase_limit(150)
+    rng = random.Random(42)
+    # 120,000 lines in 12 chunks written over ~6 s: the source is always mid-file when killed.
+    w, writer, lines, inp, out = _start_growing_pipeline(make_worker, tmp_path, 120_000, 7, 0.5)
     kills = []
     for i in range(3):
         time.sleep(rng.uniform(0.8, 2.0))
@@ -128,15 +135,7 @@ def test_kill9_three_times_mid_file_every_line_arrives(make_worker, tmp_path):
 
 def test_sigterm_mid_pipeline_exits_0_and_nothing_lost_or_duplicated(make_worker, tmp_path):
     extend_phase_limit(120)
-    inp = str(tmp_path / "input.txt")
-    out = str(tmp_path / "output.txt")
-    lines = make_lines(100_000, seed=8)
-    chunks = [lines[i:i + 10_000] for i in range(0, len(lines), 10_000)]
-    append_lines(inp, chunks[0])
-    w = make_worker(settings=FAST_GROUP)
-    w.create("src", file_source(inp, TOPIC))
-    w.create("sink", file_sink(out, TOPIC))
-    writer = GrowingFile(inp, chunks[1:], 0.4).start()
+    w, writer, lines, inp, out = _start_growing_pipeline(make_worker, tmp_path, 100_000, 8, 0.4)
     for i, delay in enumerate((1.2, 0.9)):
         time.sleep(delay)
         at = (file_size(inp), file_size(out))
