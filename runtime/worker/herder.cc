@@ -5,6 +5,7 @@
 #include <future>
 
 #include "broker-lite/util/logging.h"
+#include "broker-lite/util/nearest_name.h"
 #include "runtime/config/providers.h"
 #include "runtime/data/converter.h"
 #include "runtime/data/fields.h"
@@ -362,11 +363,28 @@ Result<rest::ConnectorInfo> Herder::create_locked(const std::string& name, confi
   SLUICE_RETURN_IF_ERROR(persist(*c));
   Connector& ref = *c;
   connectors_.emplace(name, std::move(c));
+  warn_unknown_keys(ref);
   SLUICE_LOG(kInfo, "herder",
              "created connector " + name + " (" + ref.plugin->class_name + ", target " +
                  target_state_name(target) + ")");
   start_connector(ref);
   return info_of(ref);
+}
+
+void Herder::warn_unknown_keys(const Connector& c) {
+  auto def = config_def(*c.plugin);
+  if (!def.is_ok()) return;
+  for (const auto& [key, value] : c.raw) {
+    if (def.value()->find(key) != nullptr || config::is_host_connector_key(key)) continue;
+    std::string nearest =
+        nearest_name(key, def.value()->keys(),
+                     [](const config::KeyDef& k) -> std::string_view { return k.name; });
+    SLUICE_LOG(kWarn, "herder",
+               "connector " + c.name + ": key '" + key + "' is not defined by " +
+                   c.plugin->class_name +
+                   (nearest.empty() ? std::string() : " (did you mean '" + nearest + "'?)") +
+                   "; it is passed to the connector as is");
+  }
 }
 
 void Herder::start_connector(Connector& c) {
@@ -644,6 +662,7 @@ Result<Herder::PutResult> Herder::put_connector_config(const std::string& name,
     }
     existing->plugin = plugin.value();
     existing->task_configs.clear();
+    warn_unknown_keys(*existing);
     SLUICE_RETURN_IF_ERROR(persist(*existing));
     start_connector(*existing);
     return PutResult{info_of(*existing), false};

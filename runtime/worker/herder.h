@@ -113,6 +113,8 @@ class Herder final : public rest::HerderApi {
   Result<rest::ConnectorInfo> create_locked(const std::string& name, config::Props config,
                                             TargetState target);
   Status persist(const Connector& c);
+  // Logs a warning for each key neither the plugin nor the host defines, with the nearest key.
+  void warn_unknown_keys(const Connector& c);
   // Starts the connector instance and its tasks according to its target state.
   void start_connector(Connector& c);
   void start_tasks(Connector& c);

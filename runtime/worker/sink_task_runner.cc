@@ -51,7 +51,9 @@ Status SinkTaskRunner::setup() {
   dlq_context_headers_ = context_headers != cfg.end() && context_headers->second == "true";
 
   schemas_ = std::make_unique<data::SchemaRegistry>();
-  auto converters = make_task_converters(services_, cfg, schemas_.get());
+  auto converters = make_task_converters(
+      services_, cfg, schemas_.get(),
+      {spec_.connector, spec_.task, services_.worker_id, spec_.plugin->class_name});
   if (!converters.is_ok()) return converters.status();
   converters_ = std::move(converters).value();
 

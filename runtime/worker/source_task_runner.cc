@@ -62,7 +62,9 @@ Status SourceTaskRunner::setup() {
   flush_timeout_ms_ = worker_long("offset.flush.timeout.ms");
 
   schemas_ = std::make_unique<data::SchemaRegistry>();
-  auto converters = make_task_converters(services_, cfg, schemas_.get());
+  auto converters = make_task_converters(
+      services_, cfg, schemas_.get(),
+      {spec_.connector, spec_.task, services_.worker_id, spec_.plugin->class_name});
   if (!converters.is_ok()) return converters.status();
   converters_ = std::move(converters).value();
 

@@ -1,6 +1,9 @@
 // Converter selection for tasks: see task_converters.h.
 #include "runtime/worker/task_converters.h"
 
+#include "runtime/plugin/plugin_converter.h"
+#include "runtime/plugin/plugin_registry.h"
+
 namespace sluice::worker {
 namespace {
 
@@ -9,7 +12,8 @@ constexpr std::string_view kDefaultConverter = "org.apache.kafka.connect.json.Js
 Result<std::unique_ptr<data::Converter>> make_one(const WorkerServices& services,
                                                   const config::Props& connector_config,
                                                   std::string_view role,
-                                                  data::SchemaRegistry* registry) {
+                                                  data::SchemaRegistry* registry,
+                                                  const plugin::ContextIdentity& task) {
   const std::string class_key = std::string(role) + ".converter";
   const std::string prefix = class_key + ".";
   std::string class_name;
@@ -31,9 +35,22 @@ Result<std::unique_ptr<data::Converter>> make_one(const WorkerServices& services
     if (!made.is_ok()) return made.status().with_context(class_key);
     return std::move(made).value();
   }
-  return Status::invalid_argument(class_key + ": converter class '" + class_name +
-                                  "' is not a built-in converter (converter plugins are not "
-                                  "supported yet)");
+  const plugin::PluginInfo* info = services.plugins->find(class_name);
+  if (info == nullptr) {
+    return Status::invalid_argument(class_key + ": " +
+                                    services.plugins->unknown_class_message(class_name));
+  }
+  if (info->kind != plugin::PluginKind::kConverter) {
+    return Status::invalid_argument(class_key + ": '" + class_name + "' is a " +
+                                    std::string(plugin::plugin_kind_name(info->kind)) +
+                                    ", not a converter");
+  }
+  plugin::ContextIdentity identity = task;
+  identity.class_name = info->class_name;
+  auto made = plugin::PluginConverter::create(
+      *info, plugin::make_context(std::move(identity), nullptr, registry), settings, role == "key");
+  if (!made.is_ok()) return made.status().with_context(class_key);
+  return std::unique_ptr<data::Converter>(std::move(made).value());
 }
 
 }  // namespace
@@ -51,12 +68,13 @@ std::string converter_class_for(const WorkerServices& services,
 
 Result<TaskConverters> make_task_converters(const WorkerServices& services,
                                             const config::Props& connector_config,
-                                            data::SchemaRegistry* registry) {
+                                            data::SchemaRegistry* registry,
+                                            const plugin::ContextIdentity& task) {
   TaskConverters converters;
-  auto key = make_one(services, connector_config, "key", registry);
+  auto key = make_one(services, connector_config, "key", registry, task);
   if (!key.is_ok()) return key.status();
   converters.key = std::move(key).value();
-  auto value = make_one(services, connector_config, "value", registry);
+  auto value = make_one(services, connector_config, "value", registry, task);
   if (!value.is_ok()) return value.status();
   converters.value = std::move(value).value();
   return converters;

@@ -9,6 +9,7 @@
 #include "broker-lite/util/status.h"
 #include "runtime/config/worker_config.h"
 #include "runtime/data/converter.h"
+#include "runtime/plugin/host.h"
 #include "runtime/worker/worker_services.h"
 
 namespace sluice::worker {
@@ -18,10 +19,12 @@ struct TaskConverters {
   std::unique_ptr<data::Converter> value;
 };
 
-// `registry` is borrowed and must outlive the converters (it is the task's schema registry).
+// `registry` is borrowed and must outlive the converters (it is the task's schema registry);
+// `task` names the task for converter plugins' host contexts.
 Result<TaskConverters> make_task_converters(const WorkerServices& services,
                                             const config::Props& connector_config,
-                                            data::SchemaRegistry* registry);
+                                            data::SchemaRegistry* registry,
+                                            const plugin::ContextIdentity& task);
 
 // The class name a role ("key" or "value") resolves to for this connector.
 std::string converter_class_for(const WorkerServices& services,
