@@ -75,9 +75,10 @@ void FileStreamSourceTask::start(const Config& config) {
   file_ = config.get_string(kFileKey);
   topic_ = config.get_string(kTopicKey);
   lines_.resize(static_cast<size_t>(config.get_int(kBatchSizeKey)));
+  partition_ = Fields{{kFilenameField, file_}};
   uint64_t start = 0;
   if (!file_.empty()) {
-    if (auto offset = context().offset(Fields{{kFilenameField, file_}})) {
+    if (auto offset = context().offset(partition_)) {
       const FieldValue* position = offset->get(kPositionField);
       if (position == nullptr || !position->as_int64() || *position->as_int64() < 0) {
         throw FailedError("the committed offset of file " + file_ +
@@ -100,12 +101,19 @@ void FileStreamSourceTask::start(const Config& config) {
   tailer_ = std::make_unique<FileTailer>(std::move(options));
 }
 
+// Zero copy: the records lend the topic and source partition (topic_ and partition_, fixed since
+// start) and the line texts, which
+// point into the tailer's read buffer. The buffer keeps them until the tailer's next poll, which
+// only happens in this task's next poll(), after the host is done with this batch (plugin-abi.md
+// §8.2); within one poll the tailer never moves or grows the buffer while lines are out
+// (LineBuffer::make_room refuses), and a truncation or rotation is only handled when no line has
+// been handed out yet.
 void FileStreamSourceTask::poll(uint32_t max_wait_ms, SourceRecordBatch& batch) {
   size_t n = tailer_->poll(lines_, std::chrono::milliseconds(max_wait_ms));
   for (size_t i = 0; i < n; ++i) {
-    SourceRecord& record = batch.add().topic(topic_).value_string(lines_[i].text);
+    SourceRecord& record = batch.add().topic_lent(topic_).value_string_lent(lines_[i].text);
     if (!file_.empty()) {
-      record.source_partition().set_string(kFilenameField, file_);
+      record.source_partition_lent(partition_);
       record.source_offset().set(kPositionField, static_cast<int64_t>(lines_[i].position));
     }
   }

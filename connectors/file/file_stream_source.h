@@ -42,6 +42,7 @@ class FileStreamSourceTask : public SourceTask {
  private:
   std::string file_;  // empty = stdin
   std::string topic_;
+  Fields partition_;                     // {"filename": file_}, lent to every record
   std::vector<FileTailer::Line> lines_;  // batch.size slots, reused by every poll
   std::unique_ptr<FileTailer> tailer_;
 };

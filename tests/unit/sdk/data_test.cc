@@ -207,7 +207,7 @@ TEST(RecordsTest, SourceRecordFormsAndReuse) {
       batch.add().topic("t").partition(3).timestamp_ms(99).key_null().value_string("");
   r.value_typed(0).begin_map().string("a").int64(1).end_map();
   r.header_bytes("h1", "xy").header_null("h2");
-  sluice_record abi = r.to_abi();
+  sluice_record abi = batch.to_abi()[0];
   EXPECT_EQ(abi.partition, 3);
   EXPECT_EQ(abi.timestamp_ms, 99);
   EXPECT_EQ(abi.key.form, static_cast<uint32_t>(SLUICE_FORM_NULL));
@@ -222,7 +222,7 @@ TEST(RecordsTest, SourceRecordFormsAndReuse) {
   SourceRecord& again = batch.add();
   EXPECT_EQ(&again, &r);  // storage reused
   again.topic("u").value_string("");
-  sluice_record empty = again.to_abi();
+  sluice_record empty = batch.to_abi()[0];
   EXPECT_EQ(empty.header_count, 0u);
   EXPECT_EQ(empty.partition, -1);
   EXPECT_NE(empty.value.bytes.ptr, nullptr);  // empty, not null

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -171,6 +172,12 @@ class Fields {
   // are valid until it changes or is destroyed.
   void to_abi(std::vector<sluice_field>& out) const {
     out.resize(size_);
+    to_abi(std::span<sluice_field>(out));
+  }
+  // The same into caller-owned storage of at least size() entries (the first size() are written).
+  // Throws std::length_error if `out` is shorter.
+  void to_abi(std::span<sluice_field> out) const {
+    if (out.size() < size_) throw std::length_error("sluice_field array shorter than the Fields");
     for (size_t i = 0; i < size_; ++i) {
       const auto& [name, value] = storage_[i];
       sluice_field& f = out[i];

@@ -227,8 +227,7 @@ struct SourceTaskHolder {
   sluice_host_ctx* ctx;
   SourceTaskContext context;
   std::unique_ptr<T> task;
-  SourceRecordBatch batch;
-  std::vector<sluice_record> records;  // ABI form of `batch`, lent to the host until next poll
+  SourceRecordBatch batch;  // with its ABI form, lent to the host until the next poll
 };
 
 template <class T>
@@ -260,10 +259,9 @@ struct SourceTaskHooks {
     return guard(h->ctx, [&] {
       h->batch.clear();
       h->task->poll(max_wait_ms, h->batch);
-      h->records.resize(h->batch.size());
-      for (size_t i = 0; i < h->batch.size(); ++i) h->records[i] = h->batch[i].to_abi();
-      out->records = h->records.empty() ? nullptr : h->records.data();
-      out->count = static_cast<uint32_t>(h->records.size());
+      std::span<const sluice_record> records = h->batch.to_abi();
+      out->records = records.empty() ? nullptr : records.data();
+      out->count = static_cast<uint32_t>(records.size());
     });
   }
   static int32_t commit_record(sluice_task* t, uint64_t cookie,
