@@ -234,7 +234,7 @@ awaitable<void> Connection::write_loop() {
     for (size_t i = 0; i < count && !slots_.empty(); ++i) slots_.pop_front();
     reader_wakeup_.cancel();
     if (close_after) {
-      close("closing after a failed acks=0 produce");
+      close("closing after a request that ends the connection (its reason is logged above)");
       co_return;
     }
   }

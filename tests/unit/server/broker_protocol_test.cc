@@ -1,8 +1,8 @@
 // Raw-socket protocol tests against an in-process broker-lite on a thread: frames are written by
 // hand with the generated codecs. Covers ApiVersions (every version, the unknown-version
 // fallback), correlation ids and in-order pipelining, bad frames and bad requests (which close
-// only their own connection), Produce errors and acks=0, Metadata auto-creation, CreateTopics
-// errors, Fetch long-poll and ListOffsets.
+// only their own connection), bytes after a body (ignored), Produce errors and acks=0, Metadata
+// auto-creation, CreateTopics errors, Fetch long-poll and ListOffsets.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -199,14 +199,23 @@ TEST_F(BrokerProtocolTest, MalformedMetadataBodyClosesThatConnectionOnly) {
   w.write_raw(as_bytes("abc"));
   expect_closes_only_its_connection(
       raw_frame(kafka::MetadataRequest::kApiKey, kMetadataV, 9, w.flatten()));
+}
 
-  // Trailing garbage after a well-formed body is malformed too.
+TEST_F(BrokerProtocolTest, BytesAfterAWellFormedBodyAreIgnoredAsKafkaDoes) {
+  // librdkafka 2.0.x sends such bodies (see handler_util.h); the request is answered and the
+  // connection keeps serving.
+  auto c = connect();
   kafka::MetadataRequest md;
   md.topics.emplace();
   auto frame = RawClient::encode_request(md, kMetadataV, 10);
   frame.push_back(0xAB);
+  frame.push_back(0x00);
   kafka::store_be32(frame.data(), static_cast<uint32_t>(frame.size() - 4));
-  expect_closes_only_its_connection(frame);
+  ASSERT_TRUE(c->send_bytes(frame));
+  auto r = c->read_response<kafka::MetadataResponse>(kMetadataV, 10);
+  ASSERT_TRUE(r) << c->last_error();
+  EXPECT_TRUE(r->topics.empty());
+  EXPECT_TRUE(serves(*c));
 }
 
 TEST_F(BrokerProtocolTest, AcksZeroProduceGetsNoResponseButTheNextRequestDoes) {
