@@ -14,7 +14,8 @@
 #   --build-dir: where bin/sluice, bin/broker-lite and plugins/ are (default build)
 #   --profile:   one extra, unmeasured Sluice run under `perf record -g` (profile-*.txt)
 # Environment: SLUICE_BENCH_DATA (parent of the data directory, default BUILD_DIR/bench-data),
-#   CONNECT_JARS (a directory with the Kafka Connect jars; skips the Maven step).
+#   CONNECT_JARS (a directory with the Kafka Connect jars; default BUILD_DIR/deps/connect-bench,
+#   filled by bench/worker/setup.sh when missing or out of date).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
     --profile) py_args+=("$1"); shift ;;
     --build-dir) build_dir="$(cd "$2" && pwd)"; shift 2 ;;
     --out) out_dir="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run_worker_bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -51,7 +52,7 @@ done
 
 connect_jars="${CONNECT_JARS:-}"
 if [ -z "$connect_jars" ]; then
-  connect_jars="$("$here/setup.sh")" || { echo "run_worker_bench: Kafka Connect will be skipped" >&2; connect_jars=""; }
+  connect_jars="$("$here/setup.sh" "$build_dir/deps/connect-bench")" || { echo "run_worker_bench: Kafka Connect will be skipped" >&2; connect_jars=""; }
 fi
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"

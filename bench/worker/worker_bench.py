@@ -45,7 +45,7 @@ MIB = 1024 * 1024
 POLL_S = 0.01          # watermark and file-size polling
 READY_POLL_S = 0.005   # REST readiness polling
 IDLE_SETTLE_S = 2.0    # wait after start-up before reading the idle RSS
-JOB_TIMEOUT_S = 300.0
+JOB_TIMEOUT_S = 600.0
 START_TIMEOUT_S = 120.0
 
 # kcat's librdkafka settings for the source job: those the Sluice worker gives its producers
@@ -426,7 +426,9 @@ class Bench:
     def start_perf(self, proc, profile):
         if profile is None:
             return None
-        return subprocess.Popen(["perf", "record", "-g", "-F", "499", "-p", str(proc.pid),
+        # DWARF unwinding: the build keeps no frame pointers, so -g alone loses most callers.
+        return subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-F", "499",
+                                 "-p", str(proc.pid),
                                  "-o", profile + ".data"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -435,13 +437,19 @@ class Bench:
             return
         perf.send_signal(signal.SIGINT)
         perf.wait(60)
+        # Self time per function, then the same with the call chains that lead to each.
+        reports = [("self time", ["--no-children", "-g", "none", "--percent-limit", "0.7"]),
+                   ("inclusive time", ["--children", "-g", "none", "--percent-limit", "3"]),
+                   ("callers of the hottest functions",
+                    ["--no-children", "-g", "caller,2,callee,function,percent",
+                     "--percent-limit", "2"])]
         with open(profile + ".txt", "w") as out:
-            for mode in (["--no-children"], ["--children"]):
-                out.write(f"==== perf report {' '.join(mode)} ====\n")
+            for title, options in reports:
+                out.write(f"==== {title}: perf report {' '.join(options)} ====\n")
                 out.flush()
-                subprocess.run(["perf", "report", "-i", profile + ".data", "--stdio", *mode,
-                                "-g", "none", "--percent-limit", "0.7", "--sort", "dso,symbol"],
-                               stdout=out, stderr=subprocess.DEVNULL, timeout=600)
+                subprocess.run(["perf", "report", "-i", profile + ".data", "--stdio", *options,
+                                "--sort", "symbol"], stdout=out, stderr=subprocess.DEVNULL,
+                               timeout=600)
 
     def profile_sluice(self, sink_topic: str) -> None:
         """One extra, unmeasured Sluice run under perf for both jobs."""
