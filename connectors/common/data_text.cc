@@ -1,16 +1,8 @@
 // Text renderings of record data: see data_text.h.
 #include "connectors/common/data_text.h"
 
-#include <charconv>
-
 namespace sluice::connectors {
 namespace {
-
-void append_integer(std::string& out, int64_t v) {
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-  out.append(digits, end);
-}
 
 bool all_keys_are_strings(const ValueReader& map) {
   for (uint64_t i = 0; i < map.count(); ++i) {
@@ -27,28 +19,30 @@ void append_typed_json(std::string& out, const ValueReader& value) {
       out += "null";
       return;
     case ValueType::kBoolean:
-      out += value.as_bool() ? "true" : "false";
+      json::append_bool(out, value.as_bool());
       return;
     case ValueType::kInt8:
     case ValueType::kInt16:
     case ValueType::kInt32:
     case ValueType::kInt64:
-      append_integer(out, value.as_int64());
+      json::append_integer(out, value.as_int64());
       return;
     case ValueType::kFloat32:
+      json::append_float(out, static_cast<float>(value.as_double()));
+      return;
     case ValueType::kFloat64:
-      sdk_detail::append_json_number(out, value.as_double(), value.type() == ValueType::kFloat32);
+      json::append_double(out, value.as_double());
       return;
     case ValueType::kString:
     case ValueType::kBytes:
-      sdk_detail::append_json_string(out, value.as_string());
+      json::append_string(out, value.as_string());
       return;
     case ValueType::kMap:
       if (all_keys_are_strings(value)) {
         out += '{';
         for (uint64_t i = 0; i < value.count(); ++i) {
           if (i > 0) out += ',';
-          sdk_detail::append_json_string(out, value.child(2 * i).as_string());
+          json::append_string(out, value.child(2 * i).as_string());
           out += ':';
           append_typed_json(out, value.child(2 * i + 1));
         }
@@ -98,7 +92,7 @@ void append_data_json(std::string& out, const DataView& data) {
   if (data.is_null()) {
     out += "null";
   } else if (data.form() != SLUICE_FORM_TYPED) {
-    sdk_detail::append_json_string(out, data.as_string_view());
+    json::append_string(out, data.as_string_view());
   } else {
     append_typed_json(out, data.typed());
   }

@@ -1,8 +1,6 @@
 // VerifiableSink connector and task: see verifiable_sink.h.
 #include "connectors/verifiable/verifiable_sink.h"
 
-#include <charconv>
-
 #include "connectors/common/data_text.h"
 #include "connectors/verifiable/verifiable_source.h"
 
@@ -10,11 +8,6 @@ namespace sluice::connectors {
 namespace {
 
 constexpr char kFileKey[] = "file";
-
-void append_integer(std::string& out, int64_t v) {
-  char digits[24];
-  out.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
-}
 
 }  // namespace
 
@@ -57,11 +50,11 @@ void VerifiableSinkTask::put(std::span<const SinkRecord> records) {
     line_.assign("{\"task\":");
     line_ += task_;
     line_ += ",\"topic\":";
-    sdk_detail::append_json_string(line_, record.topic());
+    json::append_string(line_, record.topic());
     line_ += ",\"partition\":";
-    append_integer(line_, record.partition());
+    json::append_integer(line_, record.partition());
     line_ += ",\"offset\":";
-    append_integer(line_, record.offset());
+    json::append_integer(line_, record.offset());
     line_ += ",\"key\":";
     append_data_json(line_, record.key());
     line_ += ",\"value\":";

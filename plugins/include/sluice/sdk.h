@@ -40,6 +40,8 @@
 //           Config: get_string/get_int/get_long/get_double/get_bool/get_list/has/originals.
 //   Data:   Fields (source partitions/offsets), Schema (Connect schemas -> JSON),
 //           TapeBuilder / ValueReader (typed values), decimal_bytes().
+//   JSON:   sluice::json::append_string/append_integer/append_double/append_float/append_bool
+//           (the worker's JSON bytes: UTF-8 kept, Java number layout).
 //   Errors: throw RetriableError (retry), ConfigError (bad config), FailedError (fail); any
 //           other exception fails the hook with its type name. Logging: sluice::log_info(...)
 //           and log_error/log_warn/log_debug/log_trace, arguments streamed into one line.
@@ -56,6 +58,7 @@
 #include <sluice/sdk/errors.h>
 #include <sluice/sdk/fields.h>
 #include <sluice/sdk/host.h>
+#include <sluice/sdk/json.h>
 #include <sluice/sdk/plugin.h>
 #include <sluice/sdk/records.h>
 #include <sluice/sdk/schema.h>

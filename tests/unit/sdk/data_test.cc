@@ -4,6 +4,9 @@
 
 #include <sluice/sdk.h>
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -56,7 +59,11 @@ TEST(SchemaTest, MembersDefaultsAndMisuse) {
 
 std::string number(double v, bool as_float = false) {
   std::string out;
-  sdk_detail::append_json_number(out, v, as_float);
+  if (as_float) {
+    json::append_float(out, static_cast<float>(v));
+  } else {
+    json::append_double(out, v);
+  }
   return out;
 }
 
@@ -72,9 +79,39 @@ TEST(SchemaTest, NumbersUseJavaLayout) {
   EXPECT_EQ(number(0.1, true), "0.1");
   EXPECT_EQ(number(0.0001), "1.0E-4");
   EXPECT_EQ(number(std::numeric_limits<double>::infinity()), "\"Infinity\"");
+  EXPECT_EQ(number(-std::numeric_limits<double>::infinity()), "\"-Infinity\"");
+  EXPECT_EQ(number(std::nan("")), "\"NaN\"");
+  EXPECT_EQ(number(3.4e38, true), "3.4E38");
+  EXPECT_EQ(number(1e-3), "0.001");
+  EXPECT_EQ(number(9999999.0), "9999999.0");
+  EXPECT_EQ(number(5e-324), "4.9E-324");
+  EXPECT_EQ(number(1e-45, true), "1.4E-45");  // Float.MIN_VALUE
+  EXPECT_EQ(number(2e100), "2.0E100");
+  EXPECT_EQ(number(0.5), "0.5");
+}
+
+TEST(JsonTest, StringsEscapeOnlyQuotesBackslashesAndControls) {
+  std::string s = "x=";  // appends, keeps what was there
+  json::append_string(s, std::string("\x01/\x7f\xc3\xa9", 5));
+  EXPECT_EQ(s, "x=\"\\u0001/\x7f\xc3\xa9\"");
+  s.clear();
+  json::append_string(s, std::string("a\"b\\c\bd\te\nf\fg\rh\x1fi\0j", 19));
+  EXPECT_EQ(s, R"("a\"b\\c\bd\te\nf\fg\rh\u001Fi\u0000j")");
+  s.clear();
+  json::append_string(s, "");
+  EXPECT_EQ(s, R"("")");
+}
+
+TEST(JsonTest, IntegersAndBooleans) {
   std::string s;
-  sdk_detail::append_json_string(s, std::string("\x01/\x7f\xc3\xa9", 5));
-  EXPECT_EQ(s, "\"\\u0001/\x7f\xc3\xa9\"");
+  json::append_integer(s, std::numeric_limits<int64_t>::min());
+  s += ',';
+  json::append_integer(s, 0);
+  s += ',';
+  json::append_bool(s, true);
+  s += ',';
+  json::append_bool(s, false);
+  EXPECT_EQ(s, "-9223372036854775808,0,true,false");
 }
 
 TEST(TapeTest, BuildsPreOrderWithSpansAndCounts) {

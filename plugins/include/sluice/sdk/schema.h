@@ -6,6 +6,7 @@
 #define SLUICE_SDK_SCHEMA_H_
 
 #include <sluice/plugin_abi.h>
+#include <sluice/sdk/json.h>
 
 #include <charconv>
 #include <cmath>
@@ -36,112 +37,6 @@ enum class ValueType : uint8_t {
   kMap = SLUICE_VALUE_MAP,
   kStruct = SLUICE_VALUE_STRUCT,
 };
-
-namespace sdk_detail {
-
-// Appends `s` as a JSON string per worker-storage.md §0 (UTF-8 as is; ", \ and controls escaped).
-inline void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  out += '"';
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xF];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
-// Appends a floating-point number laid out like Java's Double.toString with the shortest digits
-// (worker-storage.md §0); `as_float` uses float precision. NaN/infinities become strings.
-inline void append_json_number(std::string& out, double value, bool as_float = false) {
-  if (std::isnan(value)) {
-    out += "\"NaN\"";
-    return;
-  }
-  if (std::isinf(value)) {
-    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-    return;
-  }
-  if (value == 0) {
-    out += std::signbit(value) ? "-0.0" : "0.0";
-    return;
-  }
-  char buffer[64];
-  std::to_chars_result r =
-      as_float
-          ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<float>(value),
-                          std::chars_format::scientific)
-          : std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
-  std::string_view text(buffer, static_cast<size_t>(r.ptr - buffer));
-  bool negative = text.front() == '-';
-  if (negative) text.remove_prefix(1);
-  size_t e_pos = text.find('e');
-  std::string digits;
-  for (char c : text.substr(0, e_pos)) {
-    if (c != '.') digits += c;
-  }
-  int exponent = 0;
-  std::string_view exp_text = text.substr(e_pos + 1);
-  if (!exp_text.empty() && exp_text.front() == '+') exp_text.remove_prefix(1);
-  std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
-  if (negative) out += '-';
-  double magnitude = std::fabs(value);
-  if (magnitude >= 1e-3 && magnitude < 1e7) {
-    if (exponent >= 0) {
-      auto int_len = static_cast<size_t>(exponent) + 1;
-      if (digits.size() <= int_len) {
-        out += digits;
-        out.append(int_len - digits.size(), '0');
-        out += ".0";
-      } else {
-        out += digits.substr(0, int_len);
-        out += '.';
-        out += digits.substr(int_len);
-      }
-    } else {
-      out += "0.";
-      out.append(static_cast<size_t>(-exponent - 1), '0');
-      out += digits;
-    }
-  } else {
-    out += digits[0];
-    out += '.';
-    out += digits.size() > 1 ? digits.substr(1) : std::string("0");
-    out += 'E';
-    out += std::to_string(exponent);
-  }
-}
-
-}  // namespace sdk_detail
 
 // A Connect schema, a value type. Build with the factories and chain the modifiers:
 //   Schema order = Schema::struct_type().name("shop.Order")
@@ -236,7 +131,11 @@ class Schema {
   Schema& default_double(double value) {
     require_default(type_ == ValueType::kFloat32 || type_ == ValueType::kFloat64, "a number");
     std::string out;
-    sdk_detail::append_json_number(out, value, type_ == ValueType::kFloat32);
+    if (type_ == ValueType::kFloat32) {
+      json::append_float(out, static_cast<float>(value));
+    } else {
+      json::append_double(out, value);
+    }
     default_json_ = std::move(out);
     return *this;
   }
@@ -248,7 +147,7 @@ class Schema {
   Schema& default_string(std::string_view value) {
     require_default(type_ == ValueType::kString, "a string");
     std::string out;
-    sdk_detail::append_json_string(out, value);
+    json::append_string(out, value);
     default_json_ = std::move(out);
     return *this;
   }
@@ -345,7 +244,7 @@ class Schema {
     out += optional_ ? ",\"optional\":true" : ",\"optional\":false";
     if (!name_.empty()) {
       out += ",\"name\":";
-      sdk_detail::append_json_string(out, name_);
+      json::append_string(out, name_);
     }
     if (version_) {
       out += ",\"version\":";
@@ -353,15 +252,15 @@ class Schema {
     }
     if (!doc_.empty()) {
       out += ",\"doc\":";
-      sdk_detail::append_json_string(out, doc_);
+      json::append_string(out, doc_);
     }
     if (!parameters_.empty()) {
       out += ",\"parameters\":{";
       for (size_t i = 0; i < parameters_.size(); ++i) {
         if (i > 0) out += ',';
-        sdk_detail::append_json_string(out, parameters_[i].first);
+        json::append_string(out, parameters_[i].first);
         out += ':';
-        sdk_detail::append_json_string(out, parameters_[i].second);
+        json::append_string(out, parameters_[i].second);
       }
       out += '}';
     }
@@ -371,7 +270,7 @@ class Schema {
     }
     if (field_name != nullptr) {
       out += ",\"field\":";
-      sdk_detail::append_json_string(out, *field_name);
+      json::append_string(out, *field_name);
     }
     out += '}';
   }
