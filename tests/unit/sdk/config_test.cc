@@ -137,11 +137,11 @@ TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
        "Invalid value many for configuration batch.size"},
       {{{"file", "f"}, {"batch.size", "0"}}, "batch.size", "at least 1"},
       {{{"file", "f"}, {"batch.size", "100001"}}, "batch.size", "no more than 100000"},
-      {{{"file", "f"}, {"batch.size", "3000000000"}}, "batch.size", "32-bit"},
+      {{{"file", "f"}, {"batch.size", "3000000000"}}, "batch.size", "Not a number of type INT"},
       {{{"file", "f"}, {"ratio", "1.5"}}, "ratio", "no more than"},
       {{{"file", "f"}, {"enabled", "yes"}}, "enabled", "true or false"},
       {{{"file", "f"}, {"mode", "slow"}}, "mode", "one of"},
-      {{{"file", "f"}, {"fields", "a,d"}}, "fields", "Invalid value d"},
+      {{{"file", "f"}, {"fields", "a,d"}}, "fields", "Invalid value a,d"},
       {{{"file", "f"}, {"big", "1.5"}}, "big", "Invalid value 1.5"},
   };
   for (const Case& c : cases) {
@@ -153,6 +153,81 @@ TEST(ConfigTest, RejectsBadValuesNamingTheKey) {
       EXPECT_NE(std::string(e.what()).find(c.fragment), std::string::npos) << e.what();
     }
   }
+}
+
+// The same words as the worker's own checks (runtime/config value_problem and
+// invalid_value_message), so that a plugin's error and the host's read the same.
+TEST(ConfigTest, MessagesUseTheWorkersWording) {
+  ConfigDef def = example_def();
+  auto message = [&](std::map<std::string, std::string> given) {
+    given.emplace("file", "f");
+    try {
+      Config config(def, given);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message({{"batch.size", "abc"}}),
+            "Invalid value abc for configuration batch.size: Not a number of type INT");
+  EXPECT_EQ(message({{"batch.size", "2147483648"}}),
+            "Invalid value 2147483648 for configuration batch.size: Not a number of type INT");
+  EXPECT_EQ(message({{"big", "1.5"}}),
+            "Invalid value 1.5 for configuration big: Not a number of type LONG");
+  EXPECT_EQ(message({{"ratio", "half"}}),
+            "Invalid value half for configuration ratio: Not a number of type DOUBLE");
+  EXPECT_EQ(message({{"ratio", "-0.1"}}),
+            "Invalid value -0.1 for configuration ratio: Value must be at least 0");
+  EXPECT_EQ(message({{"batch.size", "100001"}}),
+            "Invalid value 100001 for configuration batch.size: Value must be no more than 100000");
+  EXPECT_EQ(message({{"enabled", "yes"}}),
+            "Invalid value yes for configuration enabled: Expected value to be either true or "
+            "false");
+  EXPECT_EQ(message({{"mode", "slow"}}),
+            "Invalid value slow for configuration mode: String must be one of (case insensitive): "
+            "fast, safe");
+  EXPECT_EQ(message({{"fields", "a, d"}}),
+            "Invalid value a, d for configuration fields: String must be one of: a, b, c");
+  EXPECT_EQ(message({{"file", " "}}),
+            "Invalid value   for configuration file: String must be non-empty");
+  Config config(def, std::map<std::string, std::string>{{"file", "f"}, {"name", "x1"}});
+  try {
+    (void)config.get_int("name");
+    ADD_FAILURE();
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "Invalid value x1 for configuration name: Not a number of type INT");
+  }
+  try {
+    Config missing(def, std::map<std::string, std::string>{});
+    ADD_FAILURE();
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "Missing required configuration \"file\" which has no default value.");
+  }
+}
+
+TEST(ConfigTest, NonEmptyAndBoundsFollowTheWorker) {
+  ConfigDef def =
+      ConfigDef()
+          .define("s", ConfigType::kString, Importance::kLow, "S.", {.non_empty = true})
+          .define("p", ConfigType::kPassword, Importance::kLow, "P.", {.non_empty = true})
+          .define("l", ConfigType::kList, Importance::kLow, "L.", {.non_empty = true});
+  for (const char* key : {"s", "p", "l"}) {
+    try {
+      Config config(def, std::map<std::string, std::string>{{key, "  "}});
+      ADD_FAILURE() << key;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("String must be non-empty"), std::string::npos)
+          << e.what();
+    }
+  }
+  // A bound that is not a number of the key's type (or on a non-numeric key) is a definition
+  // mistake.
+  EXPECT_THROW(ConfigDef().define("n", ConfigType::kInt, Importance::kLow, "d", {.min = "one"}),
+               std::invalid_argument);
+  EXPECT_THROW(ConfigDef().define("n", ConfigType::kInt, Importance::kLow, "d", {.max = 1.5}),
+               std::invalid_argument);
+  EXPECT_THROW(ConfigDef().define("s", ConfigType::kString, Importance::kLow, "d", {.min = 1}),
+               std::invalid_argument);
 }
 
 TEST(ConfigTest, SensitiveValuesAreNotEchoed) {

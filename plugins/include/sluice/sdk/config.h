@@ -133,6 +133,9 @@ struct ConfigKey {
 
 namespace sdk_detail {
 
+// What error messages show instead of a sensitive value (as the worker does).
+inline constexpr std::string_view kHiddenValue = "[hidden]";
+
 [[nodiscard]] inline std::string_view trim(std::string_view s) noexcept {
   const char* spaces = " \t\r\n\f\v";
   size_t first = s.find_first_not_of(spaces);
@@ -196,77 +199,99 @@ namespace sdk_detail {
   return out;
 }
 
-// Checks `text` against everything `key` declares (type, bounds, valid values, non-empty).
-// Returns an empty string if valid, else the reason (without the key name).
-[[nodiscard]] inline std::string check_value(const ConfigKey& key, std::string_view text) {
-  auto not_a = [&] { return concat("Not a valid ", config_type_name(key.type), " value"); };
-  auto in_valid = [&](std::string_view v) {
-    if (key.valid_values.empty()) return true;
-    return std::any_of(
-        key.valid_values.begin(), key.valid_values.end(),
-        [&](const std::string& ok) { return key.case_insensitive ? iequals(ok, v) : ok == v; });
-  };
-  auto valid_list = [&] {
-    std::string out = "[";
-    for (size_t i = 0; i < key.valid_values.size(); ++i)
-      out += (i ? ", " : "") + key.valid_values[i];
-    return out + "]";
-  };
-  switch (key.type) {
+[[nodiscard]] inline bool is_numeric(ConfigType type) noexcept {
+  return type == ConfigType::kInt || type == ConfigType::kLong || type == ConfigType::kDouble;
+}
+
+// Whether `text` parses as a value of `type` (INT: a 32-bit integer; STRING, LIST, PASSWORD and
+// CLASS accept any text).
+[[nodiscard]] inline bool parses_as(ConfigType type, std::string_view text) noexcept {
+  switch (type) {
     case ConfigType::kBoolean:
-      if (!parse_bool(text)) return "Expected value to be either true or false";
-      return {};
-    case ConfigType::kInt:
-    case ConfigType::kLong: {
+      return parse_bool(text).has_value();
+    case ConfigType::kInt: {
       auto v = parse_int64(text);
-      if (!v) return not_a();
-      if (key.type == ConfigType::kInt &&
-          (*v < std::numeric_limits<int32_t>::min() || *v > std::numeric_limits<int32_t>::max())) {
-        return "Not a valid INT value (out of the 32-bit range)";
-      }
-      if (key.min) {
-        auto lo = parse_int64(*key.min);
-        if (lo && *v < *lo) return concat("Value must be at least ", *key.min);
-      }
-      if (key.max) {
-        auto hi = parse_int64(*key.max);
-        if (hi && *v > *hi) return concat("Value must be no more than ", *key.max);
-      }
-      if (!in_valid(trim(text))) return concat("String must be one of: ", valid_list());
-      return {};
+      return v && *v >= std::numeric_limits<int32_t>::min() &&
+             *v <= std::numeric_limits<int32_t>::max();
     }
-    case ConfigType::kDouble: {
-      auto v = parse_double(text);
-      if (!v) return not_a();
-      if (key.min) {
-        auto lo = parse_double(*key.min);
-        if (lo && *v < *lo) return concat("Value must be at least ", *key.min);
+    case ConfigType::kLong:
+      return parse_int64(text).has_value();
+    case ConfigType::kDouble:
+      return parse_double(text).has_value();
+    default:
+      return true;
+  }
+}
+
+// The reason a value is not of its key's type, as the worker words it.
+[[nodiscard]] inline std::string type_problem(ConfigType type) {
+  if (type == ConfigType::kBoolean) return "Expected value to be either true or false";
+  return concat("Not a number of type ", config_type_name(type));
+}
+
+// a < b for two texts that parse as numbers of `type`; false if either does not.
+[[nodiscard]] inline bool numerically_below(ConfigType type, std::string_view a,
+                                            std::string_view b) noexcept {
+  if (type == ConfigType::kDouble) {
+    auto x = parse_double(a), y = parse_double(b);
+    return x && y && *x < *y;
+  }
+  auto x = parse_int64(a), y = parse_int64(b);
+  return x && y && *x < *y;
+}
+
+// Checks `text` against everything `key` declares, in the worker's order and with its words
+// (runtime/config: the host checks the same key table before the plugin sees a value, so both
+// sides report a bad value identically): the type ("Not a number of type INT", "Expected value
+// to be either true or false"), then the bounds ("Value must be at least 1", "Value must be no
+// more than 10"), then non-empty ("String must be non-empty"), then the valid values ("String
+// must be one of: a, b", or "String must be one of (case insensitive): a, b"; for a LIST every
+// element). Returns an empty string if valid, else the reason (without the key name; see
+// invalid_value_message).
+[[nodiscard]] inline std::string check_value(const ConfigKey& key, std::string_view text) {
+  if (!parses_as(key.type, text)) return type_problem(key.type);
+  if (is_numeric(key.type)) {
+    if (key.min && numerically_below(key.type, text, *key.min))
+      return concat("Value must be at least ", *key.min);
+    if (key.max && numerically_below(key.type, *key.max, text))
+      return concat("Value must be no more than ", *key.max);
+  }
+  if (key.non_empty && trim(text).empty()) return "String must be non-empty";
+  if (key.valid_values.empty()) return {};
+  std::vector<std::string> items;
+  if (key.type == ConfigType::kList) {
+    items = split_list(text);
+  } else {
+    items.emplace_back(trim(text));
+  }
+  for (const std::string& item : items) {
+    bool found =
+        std::any_of(key.valid_values.begin(), key.valid_values.end(), [&](const std::string& ok) {
+          return key.case_insensitive ? iequals(ok, item) : ok == item;
+        });
+    if (!found) {
+      std::string reason = key.case_insensitive ? "String must be one of (case insensitive): "
+                                                : "String must be one of: ";
+      for (size_t i = 0; i < key.valid_values.size(); ++i) {
+        if (i > 0) reason += ", ";
+        reason += key.valid_values[i];
       }
-      if (key.max) {
-        auto hi = parse_double(*key.max);
-        if (hi && *v > *hi) return concat("Value must be no more than ", *key.max);
-      }
-      return {};
-    }
-    case ConfigType::kList: {
-      auto items = split_list(text);
-      if (key.non_empty && items.empty()) return "List must not be empty";
-      for (const auto& item : items) {
-        if (!in_valid(item))
-          return concat("Invalid value ", item, ": must be one of ", valid_list());
-      }
-      return {};
-    }
-    case ConfigType::kString:
-    case ConfigType::kPassword:
-    case ConfigType::kClass: {
-      std::string_view v = key.type == ConfigType::kPassword ? text : trim(text);
-      if (key.non_empty && v.empty()) return "String must be non-empty";
-      if (!in_valid(v)) return concat("String must be one of: ", valid_list());
-      return {};
+      return reason;
     }
   }
-  return "unknown config type";
+  return {};
+}
+
+// "Invalid value <text> for configuration <key>: <reason>", the worker's (and Kafka Connect's)
+// wording for a bad value.
+[[nodiscard]] inline std::string invalid_value_message(std::string_view key, std::string_view text,
+                                                       std::string_view reason) {
+  return concat("Invalid value ", text, " for configuration ", key, ": ", reason);
+}
+
+// The worker's wording for a required key without a value.
+[[nodiscard]] inline std::string missing_value_message(std::string_view key) {
+  return concat("Missing required configuration \"", key, "\" which has no default value.");
 }
 
 // Keys the host owns (plugin-abi.md §6); a definition may not declare them.
@@ -319,6 +344,12 @@ class ConfigDef {
     key.group = std::move(options.group);
     key.order_in_group = options.order_in_group;
     key.display_name = std::move(options.display_name);
+    for (const auto* bound : {&key.min, &key.max}) {
+      if (*bound && !(sdk_detail::is_numeric(type) && sdk_detail::parses_as(type, **bound))) {
+        throw std::invalid_argument("config key '" + key.name + "': bound '" + **bound +
+                                    "' is not a number of type " + config_type_name(type));
+      }
+    }
     if (key.required && key.default_value) {
       throw std::invalid_argument("config key '" + key.name + "' is required and has a default");
     }
@@ -414,18 +445,14 @@ class Config {
       declared_[key.name] = Declared{key.type, key.sensitive};
       auto it = originals_.find(key.name);
       if (it == originals_.end()) {
-        if (key.required) {
-          throw ConfigError(key.name, "Missing required configuration \"" + key.name +
-                                          "\" which has no default value.");
-        }
+        if (key.required) throw ConfigError(key.name, sdk_detail::missing_value_message(key.name));
         if (key.default_value) values_[key.name] = *key.default_value;
         continue;
       }
       std::string problem = sdk_detail::check_value(key, it->second);
       if (!problem.empty()) {
-        std::string shown = key.sensitive ? "[hidden]" : it->second;
-        throw ConfigError(
-            key.name, "Invalid value " + shown + " for configuration " + key.name + ": " + problem);
+        std::string_view shown = key.sensitive ? sdk_detail::kHiddenValue : it->second;
+        throw ConfigError(key.name, sdk_detail::invalid_value_message(key.name, shown, problem));
       }
       values_[key.name] = it->second;
     }
@@ -447,25 +474,22 @@ class Config {
     return get_string(key);
   }
   [[nodiscard]] int32_t get_int(std::string_view key) const {
-    int64_t v = get_long(key);
-    if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
-      throw bad(key, "Not a valid INT value (out of the 32-bit range)");
-    }
-    return static_cast<int32_t>(v);
+    if (!sdk_detail::parses_as(ConfigType::kInt, raw(key))) throw bad(key, ConfigType::kInt);
+    return static_cast<int32_t>(*sdk_detail::parse_int64(raw(key)));
   }
   [[nodiscard]] int64_t get_long(std::string_view key) const {
     auto v = sdk_detail::parse_int64(raw(key));
-    if (!v) throw bad(key, "Not a valid integer");
+    if (!v) throw bad(key, ConfigType::kLong);
     return *v;
   }
   [[nodiscard]] double get_double(std::string_view key) const {
     auto v = sdk_detail::parse_double(raw(key));
-    if (!v) throw bad(key, "Not a valid DOUBLE value");
+    if (!v) throw bad(key, ConfigType::kDouble);
     return *v;
   }
   [[nodiscard]] bool get_bool(std::string_view key) const {
     auto v = sdk_detail::parse_bool(raw(key));
-    if (!v) throw bad(key, "Expected value to be either true or false");
+    if (!v) throw bad(key, ConfigType::kBoolean);
     return *v;
   }
   [[nodiscard]] std::vector<std::string> get_list(std::string_view key) const {
@@ -509,12 +533,13 @@ class Config {
     if (it == declared_.end()) return std::nullopt;
     return it->second.type;
   }
-  [[nodiscard]] ConfigError bad(std::string_view key, const std::string& problem) const {
+  // The error for a value that does not parse as `type` (an undeclared key read as a number).
+  [[nodiscard]] ConfigError bad(std::string_view key, ConfigType type) const {
     auto it = declared_.find(std::string(key));
     bool hidden = it != declared_.end() && it->second.sensitive;
-    std::string shown = hidden ? "[hidden]" : raw(key);
-    return ConfigError(std::string(key), "Invalid value " + shown + " for configuration " +
-                                             std::string(key) + ": " + problem);
+    std::string_view shown = hidden ? sdk_detail::kHiddenValue : std::string_view(raw(key));
+    return ConfigError(std::string(key), sdk_detail::invalid_value_message(
+                                             key, shown, sdk_detail::type_problem(type)));
   }
 
   std::map<std::string, std::string> originals_;
