@@ -12,6 +12,15 @@ constexpr char kBatchSizeKey[] = "batch.size";
 constexpr char kFilenameField[] = "filename";
 constexpr char kPositionField[] = "position";
 
+// The problem with a `topic` value, or empty. Kafka Connect's file source also takes exactly one
+// topic; a comma means the user gave a list.
+std::string topic_problem(const std::string& topic) {
+  if (topic.find(',') == std::string::npos) return {};
+  return invalid_value_message(kTopicKey, topic,
+                               "the file source writes to a single topic, so the name must not "
+                               "contain a comma");
+}
+
 }  // namespace
 
 const char kFileSourceDescription[] =
@@ -37,14 +46,22 @@ ConfigDef FileStreamSourceConnector::config_def() {
               "Path of the file to read (relative paths are relative to the worker's working "
               "directory). Empty or unset: read stdin.",
               {.default_value = ""})
-      .define(kTopicKey, ConfigType::kString, Importance::kHigh, "The topic to write the lines to.",
+      .define(kTopicKey, ConfigType::kString, Importance::kHigh,
+              "The topic to write the lines to (one topic: a comma is refused).",
               {.required = true, .non_empty = true})
       .define(kBatchSizeKey, ConfigType::kInt, Importance::kLow,
               "The largest number of lines one poll hands to the worker.",
               {.default_value = 2000, .min = 1});
 }
 
+void FileStreamSourceConnector::validate(const Config& config, ValidationReporter& reporter) {
+  std::string problem = topic_problem(config.get_string(kTopicKey));
+  if (!problem.empty()) reporter.error(kTopicKey, problem);
+}
+
 void FileStreamSourceConnector::start(const Config& config) {
+  std::string problem = topic_problem(config.get_string(kTopicKey));
+  if (!problem.empty()) throw ConfigError(kTopicKey, problem);
   task_config_ = {{kFileKey, config.get_string(kFileKey)},
                   {kTopicKey, config.get_string(kTopicKey)},
                   {kBatchSizeKey, std::to_string(config.get_int(kBatchSizeKey))}};

@@ -22,6 +22,9 @@ extern const char kFileSourceDescription[];
 class FileStreamSourceConnector : public SourceConnector {
  public:
   static ConfigDef config_def();
+  // Refuses a `topic` holding a comma (a list of topics): the source writes to exactly one.
+  void validate(const Config& config, ValidationReporter& reporter) override;
+  // Throws ConfigError for what validate() reports.
   void start(const Config& config) override;
   std::vector<TaskConfig> task_configs(uint32_t max_tasks) override;
   // Accepts a reset of any partition; a new offset must be {"position": <integer >= 0>} for a

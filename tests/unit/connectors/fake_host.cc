@@ -45,6 +45,7 @@ FakeHost::FakeHost() {
   api_.struct_size = sizeof(sluice_host_api);
   api_.log = &FakeHost::log;
   api_.set_error = &FakeHost::set_error;
+  api_.config_error = &FakeHost::config_error;
   api_.context_info = &FakeHost::context_info;
   api_.offset_get = &FakeHost::offset_get;
 }
@@ -60,6 +61,11 @@ void FakeHost::log(sluice_host_ctx* ctx, uint32_t level, sluice_str message) {
 
 void FakeHost::set_error(sluice_host_ctx* ctx, sluice_str message) {
   if (ctx != nullptr) ctx->last_error = std::string(view(message));
+}
+
+int32_t FakeHost::config_error(sluice_host_ctx* ctx, sluice_str key, sluice_str message) {
+  ctx->config_errors.emplace_back(std::string(view(key)), std::string(view(message)));
+  return SLUICE_OK;
 }
 
 int32_t FakeHost::context_info(sluice_host_ctx* ctx, sluice_context_info* out) {

@@ -1,7 +1,7 @@
-// A fake worker for the connector plugin tests: one sluice_host_api whose functions record logs
-// and errors per instance and serve source offsets from an in-memory store, plus helpers that
-// dlopen a plugin library from the build tree and find a plugin by class name. Not thread-safe
-// except log (plugins may log from wake()).
+// A fake worker for the connector plugin tests: one sluice_host_api whose functions record logs,
+// errors and validate's key errors per instance and serve source offsets from an in-memory store,
+// plus helpers that dlopen a plugin library from the build tree and find a plugin by class name.
+// Not thread-safe except log (plugins may log from wake()).
 #ifndef SLUICE_TESTS_UNIT_CONNECTORS_FAKE_HOST_H_
 #define SLUICE_TESTS_UNIT_CONNECTORS_FAKE_HOST_H_
 
@@ -19,7 +19,8 @@ struct sluice_host_ctx {
   std::string connector = "test-connector";
   int32_t task = -1;
   std::string last_error;
-  std::vector<sluice_field> offset_out;  // lent by offset_get
+  std::vector<std::pair<std::string, std::string>> config_errors;  // (key, message) from validate
+  std::vector<sluice_field> offset_out;                            // lent by offset_get
   std::vector<std::string> offset_text;  // storage for string fields of offset_out
 };
 
@@ -49,6 +50,7 @@ class FakeHost {
   FakeHost();
   static void log(sluice_host_ctx* ctx, uint32_t level, sluice_str message);
   static void set_error(sluice_host_ctx* ctx, sluice_str message);
+  static int32_t config_error(sluice_host_ctx* ctx, sluice_str key, sluice_str message);
   static int32_t context_info(sluice_host_ctx* ctx, sluice_context_info* out);
   static int32_t offset_get(sluice_host_ctx* ctx, const sluice_field* partition, uint32_t count,
                             const sluice_field** out, uint32_t* out_count);

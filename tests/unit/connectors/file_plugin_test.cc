@@ -98,6 +98,29 @@ TEST_F(FileSourcePluginTest, MissingTopicOrBadBatchSizeIsAConfigError) {
   EXPECT_NE(zero_batch.error().find("batch.size"), std::string::npos) << zero_batch.error();
 }
 
+TEST_F(FileSourcePluginTest, TopicWithACommaIsRefused) {
+  ConnectorRun<sluice_source_hooks> connector(source_plugin());
+  ASSERT_EQ(connector.validate(ConfigArg{{"file", path_}, {"topic", "lines"}}), SLUICE_OK);
+  EXPECT_TRUE(connector.config_errors().empty());
+  ASSERT_EQ(connector.validate(ConfigArg{{"file", path_}, {"topic", "a,b"}}), SLUICE_OK)
+      << connector.error();
+  ASSERT_EQ(connector.config_errors().size(), 1u);
+  EXPECT_EQ(connector.config_errors()[0].first, "topic");
+  EXPECT_EQ(
+      connector.config_errors()[0].second.rfind("Invalid value a,b for configuration topic: ", 0),
+      0u)
+      << connector.config_errors()[0].second;
+  EXPECT_NE(connector.config_errors()[0].second.find("single topic"), std::string::npos);
+  // The SDK's own checks still come first: a missing topic is reported as missing.
+  ASSERT_EQ(connector.validate(ConfigArg{{"file", path_}}), SLUICE_OK);
+  ASSERT_EQ(connector.config_errors().size(), 1u);
+  EXPECT_NE(connector.config_errors()[0].second.find("Missing required"), std::string::npos);
+
+  ConnectorRun<sluice_source_hooks> started(source_plugin());
+  EXPECT_EQ(started.start(ConfigArg{{"file", path_}, {"topic", "a, b"}}), SLUICE_ERR_CONFIG);
+  EXPECT_NE(started.error().find("single topic"), std::string::npos) << started.error();
+}
+
 TEST_F(FileSourcePluginTest, EmitsLinesAsStringValuesWithFilenameAndPosition) {
   write_file(path_, "first\nsecond\r\nthird");
   TaskRun<sluice_source_hooks> task(source_plugin());

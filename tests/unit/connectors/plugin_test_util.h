@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/unit/connectors/fake_host.h"
@@ -44,8 +45,16 @@ class ConnectorRun {
     for (uint32_t i = 0; i < count; ++i) tasks_.emplace_back(configs[i]);
     return status;
   }
+  // validate's status; the key errors it reported are then in config_errors().
+  int32_t validate(const ConfigArg& config) {
+    ctx_.config_errors.clear();
+    return hooks_->connector.validate(connector_, config.get());
+  }
   [[nodiscard]] const std::vector<ConfigArg>& tasks() const { return tasks_; }
   [[nodiscard]] const std::string& error() const { return ctx_.last_error; }
+  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& config_errors() const {
+    return ctx_.config_errors;
+  }
 
  private:
   const Hooks* hooks_;

@@ -131,6 +131,16 @@ struct ConfigKey {
   std::string display_name;
 };
 
+// "Invalid value <text> for configuration <key>: <reason>": the worker's (and Kafka Connect's)
+// wording for a bad value. The SDK uses it for every value it rejects; a connector's own checks
+// (validate, start) can use it so their messages read the same.
+[[nodiscard]] inline std::string invalid_value_message(std::string_view key, std::string_view text,
+                                                       std::string_view reason) {
+  std::string out = "Invalid value ";
+  out.append(text).append(" for configuration ").append(key).append(": ").append(reason);
+  return out;
+}
+
 namespace sdk_detail {
 
 // What error messages show instead of a sensitive value (as the worker does).
@@ -280,13 +290,6 @@ inline constexpr std::string_view kHiddenValue = "[hidden]";
     }
   }
   return {};
-}
-
-// "Invalid value <text> for configuration <key>: <reason>", the worker's (and Kafka Connect's)
-// wording for a bad value.
-[[nodiscard]] inline std::string invalid_value_message(std::string_view key, std::string_view text,
-                                                       std::string_view reason) {
-  return concat("Invalid value ", text, " for configuration ", key, ": ", reason);
 }
 
 // The worker's wording for a required key without a value.
@@ -452,7 +455,7 @@ class Config {
       std::string problem = sdk_detail::check_value(key, it->second);
       if (!problem.empty()) {
         std::string_view shown = key.sensitive ? sdk_detail::kHiddenValue : it->second;
-        throw ConfigError(key.name, sdk_detail::invalid_value_message(key.name, shown, problem));
+        throw ConfigError(key.name, invalid_value_message(key.name, shown, problem));
       }
       values_[key.name] = it->second;
     }
@@ -538,8 +541,8 @@ class Config {
     auto it = declared_.find(std::string(key));
     bool hidden = it != declared_.end() && it->second.sensitive;
     std::string_view shown = hidden ? sdk_detail::kHiddenValue : std::string_view(raw(key));
-    return ConfigError(std::string(key), sdk_detail::invalid_value_message(
-                                             key, shown, sdk_detail::type_problem(type)));
+    return ConfigError(std::string(key),
+                       invalid_value_message(key, shown, sdk_detail::type_problem(type)));
   }
 
   std::map<std::string, std::string> originals_;
