@@ -627,5 +627,26 @@ TEST_F(HooksTest, LoggingGoesThroughTheHostWithTheHookContext) {
             std::make_pair(static_cast<uint32_t>(SLUICE_LOG_WARN), std::string("x=2.5 y")));
 }
 
+TEST(AbiStatusNameTest, NamesEveryStatusAndTreatsOthersAsFailed) {
+  EXPECT_EQ(abi_status_name(SLUICE_OK), "OK");
+  EXPECT_EQ(abi_status_name(SLUICE_ERR_RETRIABLE), "RETRIABLE");
+  EXPECT_EQ(abi_status_name(SLUICE_ERR_CONFIG), "CONFIG");
+  EXPECT_EQ(abi_status_name(SLUICE_ERR_FAILED), "FAILED");
+  EXPECT_EQ(abi_status_name(SLUICE_ERR_EXCEPTION), "EXCEPTION");
+  EXPECT_EQ(abi_status_name(SLUICE_ERR_NOT_FOUND), "NOT_FOUND");
+  EXPECT_EQ(abi_status_name(SLUICE_ERR_UNSUPPORTED), "UNSUPPORTED");
+  EXPECT_EQ(abi_status_name(SLUICE_ERR_ILLEGAL_STATE), "ILLEGAL_STATE");
+  EXPECT_EQ(abi_status_name(SLUICE_ERR_INVALID_ARGUMENT), "INVALID_ARGUMENT");
+  EXPECT_EQ(abi_status_name(42), "FAILED");
+  EXPECT_EQ(abi_status_name(-1), "FAILED");
+  try {
+    sdk_detail::check_host_status(SLUICE_ERR_NOT_FOUND, "offset_get");
+    ADD_FAILURE();
+  } catch (const FailedError& e) {
+    EXPECT_STREQ(e.what(), "host function offset_get returned NOT_FOUND (5)");
+  }
+  EXPECT_THROW(sdk_detail::check_host_status(SLUICE_ERR_RETRIABLE, "pause"), RetriableError);
+}
+
 }  // namespace
 }  // namespace sluice::sdk_test

@@ -29,10 +29,8 @@ namespace sluice {
 namespace sdk_detail {
 template <class C>
 struct ConnectorHooks;
-template <class T>
-struct SourceTaskHooks;
-template <class T>
-struct SinkTaskHooks;
+template <class T, class Holder, class Base>
+struct TaskLifecycleHooks;
 }  // namespace sdk_detail
 
 using TaskConfig = std::map<std::string, std::string>;
@@ -115,8 +113,8 @@ class SourceTask {
   [[nodiscard]] SourceTaskContext& context() const { return *context_; }
 
  private:
-  template <class T>
-  friend struct sdk_detail::SourceTaskHooks;
+  template <class T, class Holder, class Base>
+  friend struct sdk_detail::TaskLifecycleHooks;
   SourceTaskContext* context_ = nullptr;
 };
 
@@ -150,8 +148,8 @@ class SinkTask {
   [[nodiscard]] SinkTaskContext& context() const { return *context_; }
 
  private:
-  template <class T>
-  friend struct sdk_detail::SinkTaskHooks;
+  template <class T, class Holder, class Base>
+  friend struct sdk_detail::TaskLifecycleHooks;
   SinkTaskContext* context_ = nullptr;
 };
 

@@ -24,35 +24,11 @@ namespace sluice {
 
 namespace sdk_detail {
 
-[[nodiscard]] inline const char* status_name(int32_t status) noexcept {
-  switch (status) {
-    case SLUICE_OK:
-      return "OK";
-    case SLUICE_ERR_RETRIABLE:
-      return "RETRIABLE";
-    case SLUICE_ERR_CONFIG:
-      return "CONFIG";
-    case SLUICE_ERR_FAILED:
-      return "FAILED";
-    case SLUICE_ERR_EXCEPTION:
-      return "EXCEPTION";
-    case SLUICE_ERR_NOT_FOUND:
-      return "NOT_FOUND";
-    case SLUICE_ERR_UNSUPPORTED:
-      return "UNSUPPORTED";
-    case SLUICE_ERR_ILLEGAL_STATE:
-      return "ILLEGAL_STATE";
-    case SLUICE_ERR_INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-  }
-  return "UNKNOWN";
-}
-
 // Throws for a non-OK status of host function `function`.
 inline void check_host_status(int32_t status, const char* function) {
   if (status == SLUICE_OK) return;
   std::string message = std::string("host function ") + function + " returned " +
-                        status_name(status) + " (" + std::to_string(status) + ")";
+                        std::string(abi_status_name(status)) + " (" + std::to_string(status) + ")";
   if (status == SLUICE_ERR_RETRIABLE) throw RetriableError(message);
   throw FailedError(message);
 }

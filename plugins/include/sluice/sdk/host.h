@@ -1,11 +1,12 @@
 // Access to the host API from SDK code: the pointer kept by the entry function, the host context
 // of the hook running on this thread, conversions between std::string_view and sluice_str, and
-// the logging helpers (sluice::log_info(...) etc.).
+// the logging helpers (sluice::log_info(...) etc.), and the names of ABI statuses.
 #ifndef SLUICE_SDK_HOST_H_
 #define SLUICE_SDK_HOST_H_
 
 #include <sluice/plugin_abi.h>
 
+#include <cstdint>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -20,6 +21,32 @@ enum class HostLogLevel : uint32_t {
   kDebug = SLUICE_LOG_DEBUG,
   kTrace = SLUICE_LOG_TRACE,
 };
+
+// The name of an ABI status (SLUICE_OK -> "OK", SLUICE_ERR_RETRIABLE -> "RETRIABLE", ...,
+// SLUICE_ERR_INVALID_ARGUMENT -> "INVALID_ARGUMENT"). A value the ABI does not define is treated
+// as FAILED (plugin-abi.md §3) and named so.
+[[nodiscard]] constexpr std::string_view abi_status_name(int32_t status) noexcept {
+  switch (status) {
+    case SLUICE_OK:
+      return "OK";
+    case SLUICE_ERR_RETRIABLE:
+      return "RETRIABLE";
+    case SLUICE_ERR_CONFIG:
+      return "CONFIG";
+    case SLUICE_ERR_EXCEPTION:
+      return "EXCEPTION";
+    case SLUICE_ERR_NOT_FOUND:
+      return "NOT_FOUND";
+    case SLUICE_ERR_UNSUPPORTED:
+      return "UNSUPPORTED";
+    case SLUICE_ERR_ILLEGAL_STATE:
+      return "ILLEGAL_STATE";
+    case SLUICE_ERR_INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    default:
+      return "FAILED";
+  }
+}
 
 namespace sdk_detail {
 

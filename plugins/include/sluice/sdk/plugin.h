@@ -221,36 +221,55 @@ struct ConnectorHooks {
   }
 };
 
-template <class T>
-struct SourceTaskHolder {
-  explicit SourceTaskHolder(sluice_host_ctx* c) : ctx(c), context(c) {}
+// What every task holder keeps: the host context, the task's context object and the task.
+template <class T, class Context>
+struct TaskHolderBase {
+  explicit TaskHolderBase(sluice_host_ctx* c) : ctx(c), context(c) {}
   sluice_host_ctx* ctx;
-  SourceTaskContext context;
+  Context context;
   std::unique_ptr<T> task;
-  SourceRecordBatch batch;  // with its ABI form, lent to the host until the next poll
 };
 
 template <class T>
-struct SourceTaskHooks {
-  static SourceTaskHolder<T>* holder(sluice_task* t) {
-    return reinterpret_cast<SourceTaskHolder<T>*>(t);
-  }
+struct SourceTaskHolder : TaskHolderBase<T, SourceTaskContext> {
+  using TaskHolderBase<T, SourceTaskContext>::TaskHolderBase;
+  SourceRecordBatch batch;  // with its ABI form, lent to the host until the next poll
+};
+
+// The hooks every task has, the same for source and sink tasks: create, destroy, start, stop,
+// wake. `Holder` is the task's holder, `Base` the SDK base class (SourceTask or SinkTask).
+template <class T, class Holder, class Base>
+struct TaskLifecycleHooks {
+  static Holder* holder(sluice_task* t) { return reinterpret_cast<Holder*>(t); }
   static int32_t task_create(sluice_host_ctx* ctx, sluice_task** out) {
     return guard(ctx, [&] {
-      auto h = std::make_unique<SourceTaskHolder<T>>(ctx);
+      auto h = std::make_unique<Holder>(ctx);
       h->task = std::make_unique<T>();
-      static_cast<SourceTask&>(*h->task).context_ = &h->context;
+      static_cast<Base&>(*h->task).context_ = &h->context;
       *out = reinterpret_cast<sluice_task*>(h.release());
     });
   }
   static void task_destroy(sluice_task* t) {
-    SourceTaskHolder<T>* h = holder(t);
+    Holder* h = holder(t);
     guard_void(h->ctx, "task destroy", [&] { delete h; });
   }
   static int32_t task_start(sluice_task* t, const sluice_config* config) {
-    SourceTaskHolder<T>* h = holder(t);
+    Holder* h = holder(t);
     return guard(h->ctx, [&] { h->task->start(Config(def_of<T>(), *config)); });
   }
+  static int32_t task_stop(sluice_task* t) {
+    Holder* h = holder(t);
+    return guard(h->ctx, [&] { h->task->stop(); });
+  }
+  static void wake(sluice_task* t) {
+    Holder* h = holder(t);
+    guard_void(h->ctx, "wake", [&] { h->task->wake(); });
+  }
+};
+
+template <class T>
+struct SourceTaskHooks : TaskLifecycleHooks<T, SourceTaskHolder<T>, SourceTask> {
+  using TaskLifecycleHooks<T, SourceTaskHolder<T>, SourceTask>::holder;
   static int32_t poll(sluice_task* t, uint32_t max_wait_ms, sluice_record_batch* out) {
     SourceTaskHolder<T>* h = holder(t);
     out->records = nullptr;
@@ -280,48 +299,19 @@ struct SourceTaskHooks {
     SourceTaskHolder<T>* h = holder(t);
     return guard(h->ctx, [&] { h->task->commit(); });
   }
-  static int32_t task_stop(sluice_task* t) {
-    SourceTaskHolder<T>* h = holder(t);
-    return guard(h->ctx, [&] { h->task->stop(); });
-  }
-  static void wake(sluice_task* t) {
-    SourceTaskHolder<T>* h = holder(t);
-    guard_void(h->ctx, "wake", [&] { h->task->wake(); });
-  }
 };
 
 template <class T>
-struct SinkTaskHolder {
-  explicit SinkTaskHolder(sluice_host_ctx* c) : ctx(c), context(c) {}
-  sluice_host_ctx* ctx;
-  SinkTaskContext context;
-  std::unique_ptr<T> task;
+struct SinkTaskHolder : TaskHolderBase<T, SinkTaskContext> {
+  using TaskHolderBase<T, SinkTaskContext>::TaskHolderBase;
   std::vector<SinkRecord> records;                // views of the current put batch
   std::vector<sluice_record> widened;             // copies of records shorter than the 1.0 layout
   std::vector<TopicPartitionOffset> committable;  // lent to the host until next pre_commit
 };
 
 template <class T>
-struct SinkTaskHooks {
-  static SinkTaskHolder<T>* holder(sluice_task* t) {
-    return reinterpret_cast<SinkTaskHolder<T>*>(t);
-  }
-  static int32_t task_create(sluice_host_ctx* ctx, sluice_task** out) {
-    return guard(ctx, [&] {
-      auto h = std::make_unique<SinkTaskHolder<T>>(ctx);
-      h->task = std::make_unique<T>();
-      static_cast<SinkTask&>(*h->task).context_ = &h->context;
-      *out = reinterpret_cast<sluice_task*>(h.release());
-    });
-  }
-  static void task_destroy(sluice_task* t) {
-    SinkTaskHolder<T>* h = holder(t);
-    guard_void(h->ctx, "task destroy", [&] { delete h; });
-  }
-  static int32_t task_start(sluice_task* t, const sluice_config* config) {
-    SinkTaskHolder<T>* h = holder(t);
-    return guard(h->ctx, [&] { h->task->start(Config(def_of<T>(), *config)); });
-  }
+struct SinkTaskHooks : TaskLifecycleHooks<T, SinkTaskHolder<T>, SinkTask> {
+  using TaskLifecycleHooks<T, SinkTaskHolder<T>, SinkTask>::holder;
   static int32_t open(sluice_task* t, const sluice_topic_partition* tps, uint32_t n) {
     SinkTaskHolder<T>* h = holder(t);
     return guard(h->ctx, [&] { h->task->open(topic_partitions(tps, n)); });
@@ -389,14 +379,6 @@ struct SinkTaskHooks {
       }
       *out_count = static_cast<uint32_t>(h->committable.size());
     });
-  }
-  static int32_t task_stop(sluice_task* t) {
-    SinkTaskHolder<T>* h = holder(t);
-    return guard(h->ctx, [&] { h->task->stop(); });
-  }
-  static void wake(sluice_task* t) {
-    SinkTaskHolder<T>* h = holder(t);
-    guard_void(h->ctx, "wake", [&] { h->task->wake(); });
   }
 };
 
