@@ -39,7 +39,7 @@ std::vector<TaskConfig> FileStreamSinkConnector::task_configs(uint32_t max_tasks
 }
 
 void FileStreamSinkTask::start(const Config& config) {
-  writer_ = std::make_unique<AppendWriter>(config.get_string(kFileKey));
+  open_writer(config.get_string(kFileKey));
 }
 
 void FileStreamSinkTask::put(std::span<const SinkRecord> records) {
@@ -48,15 +48,6 @@ void FileStreamSinkTask::put(std::span<const SinkRecord> records) {
     append_data_text(line_, record.value());
     writer_->append_line(line_);
   }
-}
-
-void FileStreamSinkTask::flush(std::span<const TopicPartitionOffset> current) {
-  (void)current;  // everything put so far is made durable
-  writer_->sync();
-}
-
-void FileStreamSinkTask::stop() {
-  if (writer_) writer_->sync();
 }
 
 }  // namespace sluice::connectors

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/common/append_writer.h"
+#include "connectors/common/line_sink_task.h"
 
 namespace sluice::connectors {
 
@@ -27,17 +27,12 @@ class FileStreamSinkConnector : public SinkConnector {
   TaskConfig task_config_;
 };
 
-class FileStreamSinkTask : public SinkTask {
+// flush and stop (fdatasync) come from LineSinkTask.
+class FileStreamSinkTask : public LineSinkTask {
  public:
   static ConfigDef config_def() { return FileStreamSinkConnector::config_def(); }
   void start(const Config& config) override;
   void put(std::span<const SinkRecord> records) override;
-  void flush(std::span<const TopicPartitionOffset> current) override;
-  void stop() override;
-
- private:
-  std::unique_ptr<AppendWriter> writer_;
-  std::string line_;  // the line being rendered, reused
 };
 
 }  // namespace sluice::connectors

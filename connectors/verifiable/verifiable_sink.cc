@@ -35,14 +35,12 @@ std::vector<TaskConfig> VerifiableSinkConnector::task_configs(uint32_t max_tasks
 }
 
 ConfigDef VerifiableSinkTask::config_def() {
-  return VerifiableSinkConnector::config_def().define(
-      kTaskIdKey, ConfigType::kInt, Importance::kLow, "The task number (set by the connector).",
-      {.required = true, .min = 0});
+  return with_task_id_key(VerifiableSinkConnector::config_def());
 }
 
 void VerifiableSinkTask::start(const Config& config) {
   task_ = std::to_string(config.get_int(kTaskIdKey));
-  writer_ = std::make_unique<AppendWriter>(config.get_string(kFileKey));
+  open_writer(config.get_string(kFileKey));
 }
 
 void VerifiableSinkTask::put(std::span<const SinkRecord> records) {
@@ -62,15 +60,6 @@ void VerifiableSinkTask::put(std::span<const SinkRecord> records) {
     line_ += '}';
     writer_->append_line(line_);
   }
-}
-
-void VerifiableSinkTask::flush(std::span<const TopicPartitionOffset> current) {
-  (void)current;
-  writer_->sync();
-}
-
-void VerifiableSinkTask::stop() {
-  if (writer_) writer_->sync();
 }
 
 }  // namespace sluice::connectors

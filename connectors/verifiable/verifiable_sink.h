@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/common/append_writer.h"
+#include "connectors/common/line_sink_task.h"
 
 namespace sluice::connectors {
 
@@ -27,18 +27,15 @@ class VerifiableSinkConnector : public SinkConnector {
   TaskConfig base_;
 };
 
-class VerifiableSinkTask : public SinkTask {
+// flush and stop (fdatasync) come from LineSinkTask.
+class VerifiableSinkTask : public LineSinkTask {
  public:
   static ConfigDef config_def();
   void start(const Config& config) override;
   void put(std::span<const SinkRecord> records) override;
-  void flush(std::span<const TopicPartitionOffset> current) override;
-  void stop() override;
 
  private:
   std::string task_;  // the task number as text
-  std::unique_ptr<AppendWriter> writer_;
-  std::string line_;  // reused for every record
 };
 
 }  // namespace sluice::connectors

@@ -34,6 +34,12 @@ const char kVerifiableSourceDescription[] =
     "its last committed seqno, so a checker sees every seqno of every task at least once, and "
     "duplicates only for the records after the last offset commit.";
 
+ConfigDef with_task_id_key(ConfigDef def) {
+  def.define(kTaskIdKey, ConfigType::kInt, Importance::kLow,
+             "The task number (set by the connector).", {.required = true, .min = 0});
+  return def;
+}
+
 std::vector<TaskConfig> numbered_task_configs(const TaskConfig& base, uint32_t max_tasks) {
   std::vector<TaskConfig> configs(max_tasks == 0 ? 1 : max_tasks, base);
   for (size_t i = 0; i < configs.size(); ++i) configs[i][kTaskIdKey] = std::to_string(i);
@@ -60,9 +66,7 @@ std::vector<TaskConfig> VerifiableSourceConnector::task_configs(uint32_t max_tas
 }
 
 ConfigDef VerifiableSourceTask::config_def() {
-  return VerifiableSourceConnector::config_def().define(
-      kTaskIdKey, ConfigType::kInt, Importance::kLow, "The task number (set by the connector).",
-      {.required = true, .min = 0});
+  return with_task_id_key(VerifiableSourceConnector::config_def());
 }
 
 void VerifiableSourceTask::start(const Config& config) {

@@ -22,6 +22,9 @@ extern const char kVerifiableSourceDescription[];
 // The per-task key every verifiable connector adds to its task configs: the task number.
 inline constexpr char kTaskIdKey[] = "task.id";
 
+// `def` plus the required task.id key (an INT >= 0): a verifiable task's definition.
+[[nodiscard]] ConfigDef with_task_id_key(ConfigDef def);
+
 // tasks.max copies of `base`, each with task.id = its index.
 [[nodiscard]] std::vector<TaskConfig> numbered_task_configs(const TaskConfig& base,
                                                             uint32_t max_tasks);
