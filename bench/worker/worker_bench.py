@@ -17,7 +17,8 @@ In one run against one broker-lite process that this script starts on a free loo
 Each worker runs as a fresh process per run. Figures are medians over the runs.
 
 Writes OUT/results.json (every run and the medians) and OUT/summary.md (printed too). With
---profile, one extra unmeasured Sluice run under `perf record -g` leaves OUT/profile-*.txt.
+--profile, extra unmeasured Sluice runs under `perf record` (one worker per job, each perf's child
+from exec) leave OUT/profile-source.txt and OUT/profile-sink.txt.
 
 Usage: worker_bench.py --broker-lite BIN --sluice BIN --plugin-path DIR [--connect-jars DIR]
          --data DIR --out DIR [--runs 3] [--lines 1000000] [--skip kcat|sluice|connect]...
@@ -47,6 +48,7 @@ READY_POLL_S = 0.005   # REST readiness polling
 IDLE_SETTLE_S = 2.0    # wait after start-up before reading the idle RSS
 JOB_TIMEOUT_S = 600.0
 START_TIMEOUT_S = 120.0
+NOISE = 0.15  # on the shared machines, differences below this are noise (docs/benchmarks.md)
 
 # kcat's librdkafka settings for the source job: those the Sluice worker gives its producers
 # (acks=all, idempotence, linger.ms 5; librdkafka's default 1 MB batches). The consumer side
@@ -309,10 +311,11 @@ class Bench:
             f.writelines(f"{key}{separator}{value}\n" for key, value in settings.items())
         return argv
 
-    def start_worker(self, who: str, run: int, measure: bool = True):
-        """Starts a worker; returns (process, REST base URL). Records start-up and idle RSS."""
+    def start_worker(self, who: str, run: int, measure: bool = True, prefix=()):
+        """Starts a worker (under the command `prefix` when given); returns (process, REST base
+        URL). Records start-up and idle RSS when `measure`."""
         port = free_port()
-        argv = self.worker_argv(who, run, port)
+        argv = [*prefix, *self.worker_argv(who, run, port)]
         url = f"http://127.0.0.1:{port}"
         t0 = time.perf_counter()
         proc = self.procs.start(argv, os.path.join(self.logs, f"{who}-{run}.log"),
@@ -360,30 +363,27 @@ class Bench:
                 return False, t99
             time.sleep(POLL_S)
 
-    def worker_source(self, who, run, proc, url, topic, profile=None) -> bool:
+    def worker_source(self, who, run, proc, url, topic, measure=True) -> bool:
         probe = KafkaProbe(self.bootstrap)
         config = {"connector.class": "FileStreamSource", "tasks.max": "1", "file": self.input,
                   "topic": topic}
         cpu0, broker_cpu0 = proc_cpu_s(proc.pid), proc_cpu_s(self.broker.pid)
-        perf = self.start_perf(proc, profile)
         t0 = time.perf_counter()
         self.create_connector(url, f"{who}-source-{run}", config)
         ok, t99 = self.wait_until(proc, (lambda: probe.high_watermark(topic), self.args.lines),
                                   f"{who} source run {run}", t0)
         elapsed = time.perf_counter() - t0
-        self.stop_perf(perf, profile)
         probe.close()
-        if profile is None:
+        if measure:
             self.job_record(who, "source", run, elapsed, proc_cpu_s(proc.pid) - cpu0,
                             proc_cpu_s(self.broker.pid) - broker_cpu0, ok,
                             seconds_99pct=round(t99, 4) if t99 else None, loaded_hwm_mib=round(proc_status_kib(proc.pid, "VmHWM") / 1024, 1))
         return ok
 
-    def worker_sink(self, who, run, proc, url, topic, out_path, profile=None) -> bool:
+    def worker_sink(self, who, run, proc, url, topic, out_path, measure=True) -> bool:
         config = {"connector.class": "FileStreamSink", "tasks.max": "1", "file": out_path,
                   "topics": topic}
         cpu0, broker_cpu0 = proc_cpu_s(proc.pid), proc_cpu_s(self.broker.pid)
-        perf = self.start_perf(proc, profile)
         t0 = time.perf_counter()
         self.create_connector(url, f"{who}-sink-{run}", config)
 
@@ -392,8 +392,7 @@ class Bench:
 
         ok, t99 = self.wait_until(proc, (written, self.input_bytes), f"{who} sink run {run}", t0)
         elapsed = time.perf_counter() - t0
-        self.stop_perf(perf, profile)
-        if profile is None:
+        if measure:
             self.job_record(who, "sink", run, elapsed, proc_cpu_s(proc.pid) - cpu0,
                             proc_cpu_s(self.broker.pid) - broker_cpu0, ok,
                             seconds_99pct=round(t99, 4) if t99 else None, peak_hwm_mib=round(proc_status_kib(proc.pid, "VmHWM") / 1024, 1))
@@ -423,21 +422,8 @@ class Bench:
 
     # ---- profiling ---------------------------------------------------------------------------
 
-    def start_perf(self, proc, profile):
-        if profile is None:
-            return None
-        # DWARF unwinding: the build keeps no frame pointers, so -g alone loses most callers.
-        return subprocess.Popen(["perf", "record", "--call-graph", "dwarf,16384", "-F", "499",
-                                 "-p", str(proc.pid),
-                                 "-o", profile + ".data"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def stop_perf(self, perf, profile) -> None:
-        if perf is None:
-            return
-        perf.send_signal(signal.SIGINT)
-        perf.wait(60)
-        # Self time per function, then the same with the call chains that lead to each.
+    def write_profile_report(self, profile: str) -> None:
+        """Self time per function, inclusive time, and the call chains of the hottest ones."""
         reports = [("self time", ["--no-children", "-g", "none", "--percent-limit", "0.7"]),
                    ("inclusive time", ["--children", "-g", "none", "--percent-limit", "3"]),
                    ("callers of the hottest functions",
@@ -452,20 +438,26 @@ class Bench:
                                timeout=600)
 
     def profile_sluice(self, sink_topic: str) -> None:
-        """One extra, unmeasured Sluice run under perf for both jobs."""
-        log("profiling Sluice (perf record -g, 499 Hz)")
-        run = 99
-        topic = f"src-sluice-{run}"
-        self.create_topic(topic)
-        out_path = os.path.join(self.args.data, "out-sluice-profile.txt")
-        proc, url = self.start_worker("sluice", run, measure=False)
-        self.worker_source("sluice", run, proc, url, topic,
-                           profile=os.path.join(self.args.out, "profile-source"))
-        self.worker_sink("sluice", run, proc, url, sink_topic, out_path,
-                         profile=os.path.join(self.args.out, "profile-sink"))
-        self.procs.stop(proc)
-        if os.path.exists(out_path):
-            os.remove(out_path)
+        """Extra, unmeasured Sluice runs under perf, one worker per job. The worker runs as perf's
+        child from its exec on, so every thread it creates later (the task's, librdkafka's) is
+        sampled; stopping perf stops the worker with SIGTERM."""
+        log("profiling Sluice (perf record --call-graph dwarf, 499 Hz)")
+        for job, run in (("source", 98), ("sink", 99)):
+            profile = os.path.join(self.args.out, f"profile-{job}")
+            # DWARF unwinding: the build keeps no frame pointers, so -g alone loses callers.
+            perf = ["perf", "record", "--call-graph", "dwarf,16384", "-F", "499", "-o",
+                    profile + ".data", "--"]
+            proc, url = self.start_worker("sluice", run, measure=False, prefix=perf)
+            if job == "source":
+                topic = f"src-sluice-{run}"
+                self.create_topic(topic)
+                self.worker_source("sluice", run, proc, url, topic, measure=False)
+            else:
+                out_path = os.path.join(self.args.data, "out-sluice-profile.txt")
+                self.worker_sink("sluice", run, proc, url, sink_topic, out_path, measure=False)
+                os.remove(out_path)
+            self.procs.stop(proc, 120.0)  # perf writes its data file before it exits
+            self.write_profile_report(profile)
 
     # ---- the run -----------------------------------------------------------------------------
 
@@ -496,7 +488,7 @@ class Bench:
             for who in ("sluice", "connect"):
                 if who not in skip:
                     self.worker_run(who, run, sink_topic)
-        if self.args.profile and "sluice" not in skip:
+        if self.args.profile and "sluice" not in skip and self.args.runs > 0:
             self.profile_sluice(f"src-kcat-1")
         self.meta["broker_lite_peak_rss_mib"] = round(
             proc_status_kib(self.broker.pid, "VmHWM") / 1024, 1)
@@ -557,6 +549,8 @@ class Bench:
                 verdict = "n/a"
             elif better == "higher":
                 verdict = "PASS" if measured >= required else "FAIL"
+                if verdict == "FAIL" and measured >= (1 - NOISE) * required:
+                    verdict = "FAIL (within noise)"
             else:
                 verdict = "PASS" if measured <= required else "FAIL"
             out.append({"target": name, "measured": measured, "required": required,
@@ -607,8 +601,10 @@ class Bench:
             fmt = (lambda v: "—" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.2f}"))
             lines.append(f"| {t['target']} | {fmt(t['measured'])} | {fmt(t['required'])} | "
                          f"{t['verdict']} |")
-        counts = {v: sum(1 for t in targets if t["verdict"] == v) for v in ("PASS", "FAIL", "n/a")}
-        lines += ["", f"Targets: {counts['PASS']} PASS, {counts['FAIL']} FAIL, {counts['n/a']} n/a. "
+        counts = {v: sum(1 for t in targets if t["verdict"].split()[0] == v)
+                  for v in ("PASS", "FAIL", "n/a")}
+        lines += ["", f"Targets: {counts['PASS']} PASS, {counts['FAIL']} FAIL, {counts['n/a']} n/a "
+                      f"(\"within noise\": less than {NOISE:.0%} short of the bar). "
                       f"broker-lite peak RSS {m['broker_lite_peak_rss_mib']} MiB."]
         lines += ["", "Settings: kcat producer `" + " ".join(KCAT_PRODUCER_SETTINGS) + "` (the "
                   "Sluice worker's producer settings; librdkafka's default batches), consumer "
