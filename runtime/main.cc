@@ -198,11 +198,25 @@ int run_standalone(int argc, char** argv) {
 
   sluice::Status restored = herder.restore_stored_connectors();
   if (!restored.is_ok()) SLUICE_LOG(kError, "sluice", restored.to_string());
-  for (const auto& file : connector_files) {
-    sluice::Status applied = herder.apply_connector_file(file);
+  // Like Kafka Connect's standalone mode, a connector given on the command line that cannot be
+  // created stops the worker (after a clean shutdown of what did start).
+  int exit_code = 0;
+  for (size_t i = 0; i < connector_files.size(); ++i) {
+    sluice::Status applied = herder.apply_connector_file(connector_files[i]);
     if (!applied.is_ok()) {
-      SLUICE_LOG(kError, "sluice", "connector " + file.name + ": " + applied.to_string());
+      SLUICE_LOG(kError, "sluice",
+                 std::string(argv[3 + i]) + ": connector " + connector_files[i].name +
+                     " cannot be created: " + std::string(applied.message()));
+      exit_code = 1;
+      break;
     }
+  }
+  if (exit_code != 0) {
+    rest.stop();
+    herder.shutdown();
+    admin.value().reset();
+    broker.stop();
+    return exit_code;
   }
   herder.set_ready();
   SLUICE_LOG(kInfo, "sluice", "worker ready");

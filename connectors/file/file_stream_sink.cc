@@ -48,6 +48,9 @@ void FileStreamSinkTask::put(std::span<const SinkRecord> records) {
     append_data_text(line_, record.value());
     writer_->append_line(line_);
   }
+  // Each batch reaches the file at once (readers see it); flush() makes it durable before the
+  // worker commits its offsets.
+  writer_->write_out();
 }
 
 }  // namespace sluice::connectors

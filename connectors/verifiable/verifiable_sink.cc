@@ -60,6 +60,9 @@ void VerifiableSinkTask::put(std::span<const SinkRecord> records) {
     line_ += '}';
     writer_->append_line(line_);
   }
+  // Each batch reaches the file at once (readers see it); flush() makes it durable before the
+  // worker commits its offsets.
+  writer_->write_out();
 }
 
 }  // namespace sluice::connectors

@@ -1,6 +1,7 @@
 // Loading of connector files (see connector_config.h).
 #include "runtime/config/connector_config.h"
 
+#include "broker-lite/util/nearest_name.h"
 #include "runtime/config/yaml_document.h"
 
 namespace sluice::config {
@@ -44,7 +45,10 @@ Result<ConnectorConfigFile> parse_connector_config(std::string_view yaml_text,
         if (key != "name" && key != "config") {
           return Status::invalid_argument(
               yaml_position(source_name, entry.first) + ": unexpected key '" + key +
-              "' beside 'name' and 'config' (put connector properties under 'config')");
+              "' beside 'name' and 'config'" +
+              (edit_distance(key, "name") <= 2 ? std::string(" (did you mean 'name'?)")
+                                               : std::string(" (put connector properties under "
+                                                             "'config')")));
         }
       }
       SLUICE_RETURN_IF_ERROR(flatten_yaml_map(config_node, "", source_name, &out.config));
@@ -67,7 +71,15 @@ Result<ConnectorConfigFile> parse_connector_config(std::string_view yaml_text,
         return Status::invalid_argument(source_name + ": missing connector 'name'");
       }
     } else {
-      // A flat map of properties.
+      // A flat map of properties. A map-valued key spelled almost like 'config' is a typo of the
+      // REST shape, not a family of properties.
+      for (const auto& entry : top) {
+        const std::string key = entry.first.Scalar();
+        if (entry.second.IsMap() && key != "config" && edit_distance(key, "config") <= 2) {
+          return Status::invalid_argument(yaml_position(source_name, entry.first) +
+                                          ": unknown key '" + key + "' (did you mean 'config'?)");
+        }
+      }
       SLUICE_RETURN_IF_ERROR(flatten_yaml_map(top, "", source_name, &out.config));
       auto it = out.config.find("name");
       if (it == out.config.end()) {

@@ -63,7 +63,11 @@ Status SinkTaskRunner::setup() {
                      {"enable.auto.commit", "false"},
                      {"enable.auto.offset.store", "false"},
                      {"auto.offset.reset", "earliest"},
-                     {"partition.assignment.strategy", "range"}};
+                     {"partition.assignment.strategy", "range"},
+                     // Keep the fetch queue ahead of the task (librdkafka's default of 100000
+                     // messages starves a fast sink); memory stays bounded by
+                     // queued.max.messages.kbytes.
+                     {"queued.min.messages", "1000000"}};
   config::Props props = client_props(std::move(base), "consumer.", "consumer.override.");
   if (auto it = props.find("max.poll.records"); it != props.end()) {
     max_poll_records_ = std::max<size_t>(1, std::strtoull(it->second.c_str(), nullptr, 10));

@@ -122,9 +122,6 @@ def _worker_yaml(tmp_path):
     return str(write_yaml(tmp_path / "worker.yaml", _worker_file(tmp_path)))
 
 
-@pytest.mark.xfail(strict=False, reason="worker bug: a connector file whose `config:` key is "
-                   "misspelled is read as a flat map; the worker logs 'missing connector.class' "
-                   "and keeps running instead of exiting with the file, key and nearest key")
 def test_connector_file_with_misspelled_config_key(tmp_path):
     typo = tmp_path / "typo-connector.yaml"
     typo.write_text("name: c\nconfg:\n  connector.class: FileStreamSource\n  topic: t\n")
@@ -143,8 +140,6 @@ def test_connector_file_with_broken_yaml_or_no_name(tmp_path):
                         "noname.yaml", "name")
 
 
-@pytest.mark.xfail(strict=False, reason="worker bug: a connector named on the command line "
-                   "that cannot be created is only logged; Kafka Connect's standalone mode exits")
 def test_connector_file_that_cannot_be_created_stops_the_worker(tmp_path):
     """Kafka Connect's standalone mode exits when a connector named on the command line cannot
     be created; the message names the connector file and the problem."""
