@@ -35,6 +35,23 @@ run_ctest() {  # name build_dir
   note_result "$1" $((total - fails)) "$fails"
 }
 
+# Prints "<passed> <failed>" from a pytest JUnit XML file; a missing file or a run where every
+# test was skipped counts as one failure (a stage that tested nothing must not pass).
+junit_counts() {  # file
+  /usr/bin/python3 - "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception:
+    print(0, 1); sys.exit()
+suites = [root] if root.tag == "testsuite" else list(root)
+t = sum(int(s.get("tests", 0)) for s in suites)
+f = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+sk = sum(int(s.get("skipped", 0)) for s in suites)
+print(t - f - sk, f if t - sk > 0 else 1)
+PY
+}
+
 build() {  # name build_dir cmake-args... ; returns non-zero on failure
   local name="$1" dir="$2"; shift 2
   local out="$log_dir/build-$name.log"
@@ -92,20 +109,17 @@ if [[ " $stages " == *" integration "* ]] && [ "$main_built" = 1 ]; then
   echo "== integration tests (tests/integration)"
   SLUICE_BUILD_DIR="$repo/build" /usr/bin/python3 -m pytest "$repo/tests/integration" -q -rfE \
     -p no:cacheprovider --junitxml="$log_dir/integration.xml" 2>&1 | tee "$out" | tail -40
-  read -r ip if_ < <(/usr/bin/python3 - "$log_dir/integration.xml" <<'PY'
-import sys, xml.etree.ElementTree as ET
-try:
-    root = ET.parse(sys.argv[1]).getroot()
-except Exception:
-    print(0, 1); sys.exit()
-suites = [root] if root.tag == "testsuite" else list(root)
-t = sum(int(s.get("tests", 0)) for s in suites)
-f = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
-sk = sum(int(s.get("skipped", 0)) for s in suites)
-print(t - f - sk, f if t else 1)
-PY
-)
+  read -r ip if_ < <(junit_counts "$log_dir/integration.xml")
   note_result integration "$ip" "$if_"
+
+  # The worker's file pipeline once more on a real Apache Kafka broker (KRaft, 4.x jars).
+  out="$log_dir/integration-kafka.log"
+  echo "== worker pipeline on Apache Kafka (SLUICE_TEST_TARGET=kafka)"
+  SLUICE_TEST_TARGET=kafka SLUICE_BUILD_DIR="$repo/build" /usr/bin/python3 -m pytest \
+    "$repo/tests/integration/worker/test_worker_pipeline.py" -k external_broker -q -rfE \
+    -p no:cacheprovider --junitxml="$log_dir/integration-kafka.xml" 2>&1 | tee "$out" | tail -5
+  read -r kp kf < <(junit_counts "$log_dir/integration-kafka.xml")
+  note_result integration-kafka "$kp" "$kf"
 fi
 
 echo "== done in $(( $(date +%s) - start ))s"
