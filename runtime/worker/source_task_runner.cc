@@ -194,13 +194,17 @@ Status SourceTaskRunner::ensure_topic(std::string_view topic) {
 }
 
 rd_kafka_topic_t* SourceTaskRunner::topic_handle(std::string_view topic) {
-  // Most batches go to one topic: a small map from name to handle.
+  // Most records go to the topic of the record before: no lookup, no string built.
+  if (last_topic_handle_ != nullptr && topic == last_topic_) return last_topic_handle_;
   std::string name(topic);
   auto it = topic_handles_.find(name);
-  if (it != topic_handles_.end()) return it->second;
-  rd_kafka_topic_t* handle = rd_kafka_topic_new(producer_, name.c_str(), nullptr);
-  topic_handles_.emplace(std::move(name), handle);
-  return handle;
+  if (it == topic_handles_.end()) {
+    rd_kafka_topic_t* handle = rd_kafka_topic_new(producer_, name.c_str(), nullptr);
+    it = topic_handles_.emplace(name, handle).first;
+  }
+  last_topic_ = std::move(name);
+  last_topic_handle_ = it->second;
+  return it->second;
 }
 
 Status SourceTaskRunner::produce_one(const sluice_record& record) {
@@ -209,7 +213,8 @@ Status SourceTaskRunner::produce_one(const sluice_record& record) {
     return Status::invalid_argument(spec_.plugin->class_name + " task " + subject_ +
                                     " failed in poll: a record has no topic");
   }
-  if (known_topics_.find(topic) == known_topics_.end()) SLUICE_RETURN_IF_ERROR(ensure_topic(topic));
+  if (topic != last_topic_ && known_topics_.find(topic) == known_topics_.end())
+    SLUICE_RETURN_IF_ERROR(ensure_topic(topic));
 
   sluice_bytes key{}, value{};
   Status converted = converters_.key->from_connect(topic, record.key, &key);

@@ -63,6 +63,8 @@ class SourceTaskRunner final : public TaskRunner {
   TaskConverters converters_;
   rd_kafka_t* producer_ = nullptr;
   std::unordered_map<std::string, rd_kafka_topic_t*> topic_handles_;
+  std::string last_topic_;  // the topic of the previous record (known and created)
+  rd_kafka_topic_t* last_topic_handle_ = nullptr;
   std::set<std::string, std::less<>> known_topics_;
   SubmittedRecords submitted_;
   // In produce order; only with commit_record. A message's opaque is its PendingRecord* when the
