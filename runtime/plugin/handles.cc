@@ -1,6 +1,9 @@
 // Typed adapters over plugin instances; see handles.h.
 #include "runtime/plugin/handles.h"
 
+#include <mutex>
+#include <vector>
+
 #include "broker-lite/util/logging.h"
 #include "runtime/plugin/abi_names.h"
 #include "runtime/plugin/config_view.h"
@@ -182,8 +185,12 @@ void TaskInstance::wake() {
 
 void TaskInstance::abandon() {
   abandoned_ = true;
-  // A hook may still use the context: it must outlive this handle, so it is leaked on purpose.
-  (void)ctx_.release();
+  // A hook may still use the context: it must outlive this handle, so it is kept (reachable)
+  // for the rest of the process in a list that is never freed.
+  static std::mutex mutex;
+  static auto* kept = new std::vector<HostContext*>();
+  std::lock_guard lock(mutex);
+  kept->push_back(ctx_.release());
   SLUICE_LOG(kWarn, "plugin",
              info_->class_name + ": task instance abandoned (a hook did not return in time)");
 }

@@ -603,7 +603,7 @@ TEST_F(RestServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
 
 TEST_F(RestServerTest, ConcurrentRequests) {
   add_connector("c");
-  herder_.call_delay_ms = 100;
+  herder_.call_delay_ms = 500;
   std::vector<std::future<int>> replies;
   const auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < 6; ++i) {
@@ -611,16 +611,22 @@ TEST_F(RestServerTest, ConcurrentRequests) {
                                  [this] { return call("GET", "/connectors/c/status").status; }));
   }
   for (auto& reply : replies) EXPECT_EQ(reply.get(), 200);
-  // Served in parallel: well under six times the delay.
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(550));
+  // Served in parallel: well under six times the delay (3 s), with room for a busy machine.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(2000));
 }
 
 TEST_F(RestServerTest, StopFinishesInFlightRequestsThenRefusesConnections) {
   add_connector("c");
   herder_.call_delay_ms = 300;
+  const int calls_before = herder_.calls;
   auto in_flight =
       std::async(std::launch::async, [this] { return call("GET", "/connectors/c/status"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Stop only once the request is inside the herder (a fixed sleep races on a busy machine).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (herder_.calls == calls_before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GT(herder_.calls, calls_before) << "the request never reached the herder";
   server_->stop();
   Reply finished = in_flight.get();
   EXPECT_EQ(finished.status, 200);
@@ -631,6 +637,7 @@ TEST_F(RestServerTest, StopFinishesInFlightRequestsThenRefusesConnections) {
 TEST_F(RestServerTest, StopIsBoundedWhenTheHerderIsStuck) {
   add_connector("c");
   herder_.call_delay_ms = 3000;
+  const int calls_before = herder_.calls;
   auto stuck = std::async(std::launch::async, [this] {
     try {
       return call("GET", "/connectors/c/status").status;
@@ -638,7 +645,10 @@ TEST_F(RestServerTest, StopIsBoundedWhenTheHerderIsStuck) {
       return -1;  // the connection was closed by stop()
     }
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (herder_.calls == calls_before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   const auto started = std::chrono::steady_clock::now();
   server_->stop();
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1800));

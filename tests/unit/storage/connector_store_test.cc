@@ -206,7 +206,9 @@ TEST(FileConnectorStoreTest, AcknowledgedChangesSurvivePowerLossAtAnyPoint) {
       ASSERT_TRUE(reopened.is_ok()) << reopened.status().to_string();
       std::optional<StoredConnector> a = (*reopened)->get("a");
       ASSERT_TRUE(a.has_value());
-      if (ok) EXPECT_EQ(a->target_state, "PAUSED");
+      if (ok) {
+        EXPECT_EQ(a->target_state, "PAUSED");
+      }
       EXPECT_TRUE(a->target_state == "PAUSED" || a->target_state == "RUNNING");
     }
   }

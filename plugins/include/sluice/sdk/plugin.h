@@ -424,8 +424,7 @@ inline constexpr sluice_source_hooks kSourceHooks = make_source_hooks<C, T>();
 template <class C, class T>
 inline constexpr sluice_sink_hooks kSinkHooks = make_sink_hooks<C, T>();
 
-// Everything a descriptor points to; allocated once when the library loads and never freed
-// (libraries are never unloaded, and the host may use the data until the process exits).
+// Everything a descriptor points to; owned by the library's LibraryStorage below.
 struct DescriptorStorage {
   std::string class_name;
   std::string version;
@@ -436,6 +435,20 @@ struct DescriptorStorage {
   std::unique_ptr<ConfigKeyTable> keys;
   sluice_plugin_descriptor descriptor{};
 };
+
+// Everything a built library struct points at. Built libraries are kept for the life of the
+// process in library_registry() (reachable, never freed: the host may use the descriptors until
+// the process ends, and libraries are never unloaded).
+struct LibraryStorage {
+  std::vector<std::unique_ptr<DescriptorStorage>> descriptors;
+  std::vector<const sluice_plugin_descriptor*> plugins;
+  sluice_library library{};
+};
+
+inline std::vector<LibraryStorage*>& library_registry() {
+  static auto* registry = new std::vector<LibraryStorage*>();
+  return *registry;
+}
 
 }  // namespace sdk_detail
 
@@ -485,12 +498,13 @@ PluginSpec sink_plugin(const char* class_name, const char* description = nullptr
 
 namespace sdk_detail {
 
-inline const sluice_plugin_descriptor* build_descriptor(const PluginSpec& spec,
-                                                        const char* library_version) {
+// Builds one descriptor; throws std::invalid_argument naming the plugin on a bad definition.
+inline std::unique_ptr<DescriptorStorage> build_descriptor(const PluginSpec& spec,
+                                                           const char* library_version) {
   if (spec.class_name == nullptr || *spec.class_name == '\0') {
     throw std::invalid_argument("a plugin without a class name");
   }
-  auto* s = new DescriptorStorage();  // never freed: see DescriptorStorage
+  auto s = std::make_unique<DescriptorStorage>();
   s->class_name = spec.class_name;
   s->version = spec.version ? spec.version() : std::string();
   if (s->version.empty()) s->version = library_version ? library_version : "";
@@ -520,7 +534,7 @@ inline const sluice_plugin_descriptor* build_descriptor(const PluginSpec& spec,
   d.description = s->has_description ? s->description.c_str() : nullptr;
   d.config_keys = s->keys->data();
   d.hooks = spec.hooks;
-  return &d;
+  return s;
 }
 
 // What the entry function returns (plugin-abi.md §4, §1 rule 1). Never throws: a mistake in the
@@ -536,17 +550,22 @@ inline const sluice_library* build_library(const sluice_host_api* host, const ch
   if (host->struct_size < SLUICE_HOST_API_V1_0_SIZE) return nullptr;
   g_host = host;
   try {
-    auto* plugins = new std::vector<const sluice_plugin_descriptor*>();  // never freed
-    for (const PluginSpec& spec : specs) plugins->push_back(build_descriptor(spec, version));
-    auto* library = new sluice_library{};  // never freed
-    library->abi_major = SLUICE_ABI_MAJOR;
-    library->abi_minor = SLUICE_ABI_MINOR;
-    library->struct_size = sizeof(sluice_library);
-    library->plugin_count = static_cast<uint32_t>(plugins->size());
-    library->plugins = plugins->data();
-    library->library_name = name;
-    library->library_version = version;
-    return library;
+    // Freed again if a definition is bad; kept for the process once complete.
+    auto storage = std::make_unique<LibraryStorage>();
+    for (const PluginSpec& spec : specs) {
+      storage->descriptors.push_back(build_descriptor(spec, version));
+      storage->plugins.push_back(&storage->descriptors.back()->descriptor);
+    }
+    sluice_library& library = storage->library;
+    library.abi_major = SLUICE_ABI_MAJOR;
+    library.abi_minor = SLUICE_ABI_MINOR;
+    library.struct_size = sizeof(sluice_library);
+    library.plugin_count = static_cast<uint32_t>(storage->plugins.size());
+    library.plugins = storage->plugins.data();
+    library.library_name = name;
+    library.library_version = version;
+    library_registry().push_back(storage.get());
+    return &storage.release()->library;
   } catch (const std::exception& e) {
     try {
       log_to(nullptr, HostLogLevel::kError,
