@@ -92,7 +92,10 @@ int32_t connector_alter_offsets(sluice_connector* c, const sluice_config* config
 
 int32_t task_create(sluice_host_ctx* ctx, sluice_task** out) {
   int32_t rc = outcome(ctx, "task_create");
-  if (rc == SLUICE_OK) *out = reinterpret_cast<sluice_task*>(new Instance{ctx, {}, {}});
+  if (rc == SLUICE_OK) {
+    *out = reinterpret_cast<sluice_task*>(new Instance{ctx, {}, {}});
+    FakeScript::get().last_task = *out;
+  }
   return rc;
 }
 void task_destroy(sluice_task* t) {

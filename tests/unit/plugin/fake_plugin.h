@@ -28,6 +28,7 @@ struct FakeScript {
   std::vector<sluice_tp_offset> pre_commit_result;               // written by pre_commit
   sluice_host_ctx* last_ctx = nullptr;
   int destroyed = 0;
+  sluice_task* last_task = nullptr;  // the instance task_create made last
   bool throw_in_poll = false;
 
   static FakeScript& get();
