@@ -430,23 +430,25 @@ void Herder::start_connector(Connector& c) {
 }
 
 void Herder::start_tasks(Connector& c) {
-  for (size_t i = 0; i < c.task_configs.size(); ++i) {
-    TaskSpec spec;
-    spec.connector = c.name;
-    spec.task = static_cast<int>(i);
-    spec.plugin = c.plugin;
-    spec.connector_config = c.resolved;
-    spec.task_config = c.task_configs[i];
-    spec.paused = c.target == TargetState::kPaused;
-    std::shared_ptr<TaskRunner> runner;
-    if (c.plugin->kind == plugin::PluginKind::kSource) {
-      runner = std::make_shared<SourceTaskRunner>(services_, std::move(spec));
-    } else {
-      runner = std::make_shared<SinkTaskRunner>(services_, std::move(spec));
-    }
-    c.tasks[static_cast<int>(i)] = runner;
-    runner->start();
+  for (size_t i = 0; i < c.task_configs.size(); ++i) start_task(c, static_cast<int>(i));
+}
+
+void Herder::start_task(Connector& c, int task) {
+  TaskSpec spec;
+  spec.connector = c.name;
+  spec.task = task;
+  spec.plugin = c.plugin;
+  spec.connector_config = c.resolved;
+  spec.task_config = c.task_configs[static_cast<size_t>(task)];
+  spec.paused = c.target == TargetState::kPaused;
+  std::shared_ptr<TaskRunner> runner;
+  if (c.plugin->kind == plugin::PluginKind::kSource) {
+    runner = std::make_shared<SourceTaskRunner>(services_, std::move(spec));
+  } else {
+    runner = std::make_shared<SinkTaskRunner>(services_, std::move(spec));
   }
+  c.tasks[task] = runner;
+  runner->start();
 }
 
 void Herder::stop_tasks(Connector& c) {
@@ -487,21 +489,7 @@ void Herder::restart_one_task(Connector& c, int task) {
     c.tasks.erase(it);
   }
   if (task < 0 || static_cast<size_t>(task) >= c.task_configs.size()) return;
-  TaskSpec spec;
-  spec.connector = c.name;
-  spec.task = task;
-  spec.plugin = c.plugin;
-  spec.connector_config = c.resolved;
-  spec.task_config = c.task_configs[task];
-  spec.paused = c.target == TargetState::kPaused;
-  std::shared_ptr<TaskRunner> runner;
-  if (c.plugin->kind == plugin::PluginKind::kSource) {
-    runner = std::make_shared<SourceTaskRunner>(services_, std::move(spec));
-  } else {
-    runner = std::make_shared<SinkTaskRunner>(services_, std::move(spec));
-  }
-  c.tasks[task] = runner;
-  runner->start();
+  start_task(c, task);
 }
 
 void Herder::reconfigure_tasks(const std::string& name) {

@@ -118,6 +118,8 @@ class Herder final : public rest::HerderApi {
   // Starts the connector instance and its tasks according to its target state.
   void start_connector(Connector& c);
   void start_tasks(Connector& c);
+  // Starts task `task` of `c` from its stored task config.
+  void start_task(Connector& c, int task);
   // Stops (in parallel, bounded) and forgets the connector's tasks.
   void stop_tasks(Connector& c);
   void stop_connector_instance(Connector& c);
