@@ -32,7 +32,7 @@ SourceTaskRunner::SourceTaskRunner(const WorkerServices& services, TaskSpec spec
     : TaskRunner(services, std::move(spec)) {}
 
 SourceTaskRunner::~SourceTaskRunner() {
-  for (auto& [name, handle] : topic_handles_) rd_kafka_topic_destroy(handle);
+  for (auto& [name, target] : topic_targets_) rd_kafka_topic_destroy(target.handle);
   if (producer_ != nullptr) rd_kafka_destroy(producer_);
 }
 
@@ -165,12 +165,31 @@ Status SourceTaskRunner::produce_batch(const sluice_record_batch& batch) {
                                     " failed in poll: record_size " + std::to_string(stride) +
                                     " is smaller than the ABI 1.0 record");
   }
+  const auto now = std::chrono::steady_clock::now();
   for (uint32_t i = 0; i < batch.count; ++i) {
     const auto& record = *reinterpret_cast<const sluice_record*>(base + i * stride);
-    Status produced = produce_one(record);
-    if (!produced.is_ok()) return produced;
+    sluice_bytes key{}, value{};
+    bool skipped = false;
+    SLUICE_RETURN_IF_ERROR(convert_record(record, &key, &value, &skipped));
+    if (skipped) continue;
+    void* opaque = track(record);
+    TopicTarget* target = topic_target(std::string_view(record.topic.ptr, record.topic.len), now);
+    rd_kafka_topic_t* rkt = target->handle;
+    if (rkt != staged_topic_) SLUICE_RETURN_IF_ERROR(enqueue_staged());
+    if (record.header_count > 0 || record.timestamp_ms > 0) {
+      // rd_kafka_produce_batch takes neither headers nor timestamps: this one goes alone, after
+      // the records before it.
+      SLUICE_RETURN_IF_ERROR(enqueue_staged());
+      SLUICE_RETURN_IF_ERROR(produce_one(record, rkt, key, value, opaque));
+      continue;
+    }
+    staged_topic_ = rkt;
+    // A single-partition topic: partition 0 is what the partitioner would choose.
+    const int32_t partition =
+        record.partition >= 0 || target->partitions != 1 ? record.partition : 0;
+    staged_.add(partition, key.ptr, key.len, value.ptr, value.len, opaque);
   }
-  return Status::ok();
+  return enqueue_staged();
 }
 
 Status SourceTaskRunner::ensure_topic(std::string_view topic) {
@@ -193,21 +212,42 @@ Status SourceTaskRunner::ensure_topic(std::string_view topic) {
   return Status::ok();
 }
 
-rd_kafka_topic_t* SourceTaskRunner::topic_handle(std::string_view topic) {
+SourceTaskRunner::TopicTarget* SourceTaskRunner::topic_target(
+    std::string_view topic, std::chrono::steady_clock::time_point now) {
   // Most records go to the topic of the record before: no lookup, no string built.
-  if (last_topic_handle_ != nullptr && topic == last_topic_) return last_topic_handle_;
-  std::string name(topic);
-  auto it = topic_handles_.find(name);
-  if (it == topic_handles_.end()) {
-    rd_kafka_topic_t* handle = rd_kafka_topic_new(producer_, name.c_str(), nullptr);
-    it = topic_handles_.emplace(name, handle).first;
+  TopicTarget* target = last_target_;
+  if (target == nullptr || topic != last_topic_) {
+    std::string name(topic);
+    auto it = topic_targets_.find(name);
+    if (it == topic_targets_.end()) {
+      TopicTarget made;
+      made.handle = rd_kafka_topic_new(producer_, name.c_str(), nullptr);
+      it = topic_targets_.emplace(name, made).first;
+    }
+    last_topic_ = std::move(name);
+    target = last_target_ = &it->second;
   }
-  last_topic_ = std::move(name);
-  last_topic_handle_ = it->second;
-  return it->second;
+  if (target->handle != nullptr && now >= target->recheck_at) {
+    // The partition count decides whether records without a partition may go to partition 0
+    // in one run (a single-partition topic) or must pass librdkafka's partitioner one by one.
+    // Looked up again now and then, as a producer's metadata refresh would, so partitions
+    // added later are used.
+    const rd_kafka_metadata_t* metadata = nullptr;
+    target->partitions = 0;
+    if (rd_kafka_metadata(producer_, 0, target->handle, &metadata, 2000) ==
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (metadata->topic_cnt == 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        target->partitions = metadata->topics[0].partition_cnt;
+      }
+      rd_kafka_metadata_destroy(metadata);
+    }
+    target->recheck_at = now + std::chrono::seconds(target->partitions > 0 ? 30 : 5);
+  }
+  return target;
 }
 
-Status SourceTaskRunner::produce_one(const sluice_record& record) {
+Status SourceTaskRunner::convert_record(const sluice_record& record, sluice_bytes* key,
+                                        sluice_bytes* value, bool* skipped) {
   std::string_view topic(record.topic.ptr, record.topic.len);
   if (topic.empty()) {
     return Status::invalid_argument(spec_.plugin->class_name + " task " + subject_ +
@@ -216,20 +256,81 @@ Status SourceTaskRunner::produce_one(const sluice_record& record) {
   if (topic != last_topic_ && known_topics_.find(topic) == known_topics_.end())
     SLUICE_RETURN_IF_ERROR(ensure_topic(topic));
 
-  sluice_bytes key{}, value{};
-  Status converted = converters_.key->from_connect(topic, record.key, &key);
-  if (converted.is_ok()) converted = converters_.value->from_connect(topic, record.value, &value);
+  Status converted = converters_.key->from_connect(topic, record.key, key);
+  if (converted.is_ok()) converted = converters_.value->from_connect(topic, record.value, value);
   if (!converted.is_ok()) {
     if (tolerate_errors_) {
       SLUICE_LOG(kWarn, "worker",
                  "source task " + subject_ + ": skipping a record to '" + std::string(topic) +
                      "': " + converted.to_string());
+      *skipped = true;
       return Status::ok();
     }
     return converted.with_context("failed in conversion of a record to topic '" +
                                   std::string(topic) + "'");
   }
+  return Status::ok();
+}
 
+void* SourceTaskRunner::track(const sluice_record& record) {
+  // The slot and the pending record are taken before the producer sees the message: its
+  // delivery report (served on this thread by rd_kafka_poll) acknowledges them.
+  SubmittedRecords::Slot* slot =
+      submitted_.add(record.source_partition, record.source_partition_count, record.source_offset,
+                     record.source_offset_count);
+  if (!task_->has_commit_record()) return slot;
+  PendingRecord& pending = pending_.emplace_back();
+  pending.slot = slot;
+  pending.cookie = record.cookie;
+  return &pending;
+}
+
+Status SourceTaskRunner::refused(void* opaque, std::string_view topic, int32_t partition,
+                                 rd_kafka_resp_err_t error) {
+  Status failed = Status::internal(
+      "failed in produce: topic " + std::string(topic) +
+      (partition >= 0 ? " partition " + std::to_string(partition) : std::string()) + ": " +
+      rd_kafka_err2str(error));
+  if (!tolerate_errors_) return failed;  // the slot stays unacknowledged: nothing past it commits
+  SLUICE_LOG(kWarn, "worker",
+             "source task " + subject_ + ": skipping record: " + failed.to_string());
+  if (task_->has_commit_record()) {
+    auto* pending = static_cast<PendingRecord*>(opaque);
+    pending->delivered = true;
+    pending->metadata.offset = -1;
+    if (pending->slot != nullptr) SubmittedRecords::ack(pending->slot);
+  } else if (opaque != nullptr) {
+    SubmittedRecords::ack(static_cast<SubmittedRecords::Slot*>(opaque));
+  }
+  return Status::ok();
+}
+
+Status SourceTaskRunner::enqueue_staged() {
+  while (!staged_.empty()) {
+    const size_t before = staged_.size();
+    rejections_.clear();
+    const bool all_taken = staged_.enqueue(staged_topic_, &rejections_);
+    records_produced_ += before - staged_.size() - rejections_.size();
+    for (const auto& rejection : rejections_) {
+      SLUICE_RETURN_IF_ERROR(refused(rejection.opaque, rd_kafka_topic_name(staged_topic_),
+                                     rejection.partition, rejection.error));
+    }
+    if (all_taken) break;
+    // librdkafka's queue is full: wait for the log instead of polling more (back-pressure).
+    serve_delivery_reports(100);
+    SLUICE_RETURN_IF_ERROR(delivery_failure_);
+    if (stop_requested()) {
+      // Not sent and not acknowledged: their offsets are not committed, so they are read again
+      // after a restart instead of holding up the stop.
+      staged_.clear();
+      break;
+    }
+  }
+  return Status::ok();
+}
+
+Status SourceTaskRunner::produce_one(const sluice_record& record, rd_kafka_topic_t* rkt,
+                                     sluice_bytes key, sluice_bytes value, void* opaque) {
   rd_kafka_headers_t* headers = nullptr;
   if (record.header_count > 0 && record.headers != nullptr) {
     headers = rd_kafka_headers_new(record.header_count);
@@ -241,20 +342,6 @@ Status SourceTaskRunner::produce_one(const sluice_record& record) {
                           data.form == SLUICE_FORM_NULL ? 0 : static_cast<ssize_t>(data.bytes.len));
     }
   }
-
-  // The slot and the pending record are taken before the producer sees the message: its
-  // delivery report (served on this thread by rd_kafka_poll) acknowledges them.
-  SubmittedRecords::Slot* slot =
-      submitted_.add(record.source_partition, record.source_partition_count, record.source_offset,
-                     record.source_offset_count);
-  void* opaque = slot;
-  if (task_->has_commit_record()) {
-    PendingRecord& pending = pending_.emplace_back();
-    pending.slot = slot;
-    pending.cookie = record.cookie;
-    opaque = &pending;
-  }
-  rd_kafka_topic_t* rkt = topic_handle(topic);
   while (true) {
     rd_kafka_resp_err_t err =
         rd_kafka_producev(producer_, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(record.partition),
@@ -264,20 +351,14 @@ Status SourceTaskRunner::produce_one(const sluice_record& record) {
                           RD_KAFKA_V_TIMESTAMP(record.timestamp_ms > 0 ? record.timestamp_ms : 0),
                           RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !stop_requested()) {
       serve_delivery_reports(100);  // back-pressure: wait for the log instead of polling more
       SLUICE_RETURN_IF_ERROR(delivery_failure_);
       continue;
     }
     if (headers != nullptr) rd_kafka_headers_destroy(headers);
-    Status failed = Status::internal("failed in produce: topic " + std::string(topic) + ": " +
-                                     rd_kafka_err2str(err));
-    if (!tolerate_errors_) return failed;  // the slot stays unacknowledged: nothing past it commits
-    SLUICE_LOG(kWarn, "worker",
-               "source task " + subject_ + ": skipping record: " + failed.to_string());
-    if (slot != nullptr) SubmittedRecords::ack(slot);
-    if (opaque != slot) static_cast<PendingRecord*>(opaque)->delivered = true;
-    return Status::ok();
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) return Status::ok();  // stopping: read again later
+    return refused(opaque, rd_kafka_topic_name(rkt), record.partition, err);
   }
   ++records_produced_;
   return Status::ok();

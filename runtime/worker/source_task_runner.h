@@ -12,9 +12,11 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "runtime/data/fields.h"
 #include "runtime/data/schema.h"
+#include "runtime/kafka/message_batch.h"
 #include "runtime/plugin/handles.h"
 #include "runtime/worker/submitted_records.h"
 #include "runtime/worker/task_converters.h"
@@ -48,9 +50,31 @@ class SourceTaskRunner final : public TaskRunner {
   Status setup();
   Status loop();
   Status produce_batch(const sluice_record_batch& batch);
-  Status produce_one(const sluice_record& record);
+  // Checks the record's topic (created on first use) and runs the converters; `key`/`value`
+  // then point into the converters' buffers, valid until their next call. Sets *skipped when
+  // the record is dropped under errors.tolerance=all.
+  Status convert_record(const sluice_record& record, sluice_bytes* key, sluice_bytes* value,
+                        bool* skipped);
+  // Takes the record's offset slot (and pending commit_record entry); returns the opaque its
+  // delivery report carries.
+  void* track(const sluice_record& record);
+  // Hands the staged records to librdkafka in one call, waiting while its queue is full.
+  Status enqueue_staged();
+  // Produces one record with headers or a timestamp through rd_kafka_producev.
+  Status produce_one(const sluice_record& record, rd_kafka_topic_t* rkt, sluice_bytes key,
+                     sluice_bytes value, void* opaque);
+  // A record librdkafka would not take: fails the task, or skips it under errors.tolerance=all.
+  Status refused(void* opaque, std::string_view topic, int32_t partition,
+                 rd_kafka_resp_err_t error);
   Status ensure_topic(std::string_view topic);
-  rd_kafka_topic_t* topic_handle(std::string_view topic);
+  // A topic the producer writes to, with its partition count.
+  struct TopicTarget {
+    rd_kafka_topic_t* handle = nullptr;                // owned; destroyed with the runner
+    int32_t partitions = 0;                            // 0 while unknown
+    std::chrono::steady_clock::time_point recheck_at;  // when to look the count up again
+  };
+  // The target of `topic`, created on first use; valid for the runner's lifetime.
+  TopicTarget* topic_target(std::string_view topic, std::chrono::steady_clock::time_point now);
   Status flush_offsets();
   Status finish();
   void serve_delivery_reports(int timeout_ms);
@@ -62,9 +86,12 @@ class SourceTaskRunner final : public TaskRunner {
   std::unique_ptr<plugin::SourceTaskHandle> task_;
   TaskConverters converters_;
   rd_kafka_t* producer_ = nullptr;
-  std::unordered_map<std::string, rd_kafka_topic_t*> topic_handles_;
-  std::string last_topic_;  // the topic of the previous record (known and created)
-  rd_kafka_topic_t* last_topic_handle_ = nullptr;
+  std::unordered_map<std::string, TopicTarget> topic_targets_;
+  std::string last_topic_;              // the topic of the previous record (known and created)
+  TopicTarget* last_target_ = nullptr;  // the target of last_topic_
+  kafka_client::MessageBatch staged_;   // converted records not yet given to librdkafka
+  rd_kafka_topic_t* staged_topic_ = nullptr;  // the topic of every staged record
+  std::vector<kafka_client::MessageBatch::Rejection> rejections_;  // reused by enqueue_staged
   std::set<std::string, std::less<>> known_topics_;
   SubmittedRecords submitted_;
   // In produce order; only with commit_record. A message's opaque is its PendingRecord* when the

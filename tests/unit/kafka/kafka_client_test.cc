@@ -13,26 +13,15 @@
 #include "runtime/kafka/conf.h"
 #include "runtime/kafka/consumer.h"
 #include "runtime/kafka/producer.h"
-#include "tests/unit/server/broker_test_util.h"
+#include "tests/unit/kafka/in_process_broker.h"
 
 namespace sluice::kafka_client {
 namespace {
 
-using broker::testing::BrokerThread;
-using broker::testing::TempDir;
-using broker::testing::test_config;
-
 constexpr int kTimeoutMs = 10000;
 
-class KafkaClientTest : public ::testing::Test {
+class KafkaClientTest : public testing::InProcessBrokerTest {
  protected:
-  void SetUp() override {
-    broker_ = std::make_unique<BrokerThread>(test_config(dir_.path() + "/broker"));
-    ASSERT_TRUE(broker_->start());
-    bootstrap_ = "127.0.0.1:" + std::to_string(broker_->port());
-  }
-  void TearDown() override { broker_->stop(); }
-
   Props client_props() const { return {{"bootstrap.servers", bootstrap_}}; }
 
   std::unique_ptr<Admin> admin() {
@@ -72,10 +61,6 @@ class KafkaClientTest : public ::testing::Test {
     EXPECT_EQ(reports.errors, 0);
     return reports.offsets;
   }
-
-  TempDir dir_;
-  std::unique_ptr<BrokerThread> broker_;
-  std::string bootstrap_;
 };
 
 TEST(KafkaConfTest, UnknownAndInvalidPropertiesAreNamed) {
