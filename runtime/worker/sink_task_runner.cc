@@ -541,22 +541,10 @@ Status SinkTaskRunner::send_to_dead_letter_queue(const rd_kafka_message_t* messa
                                                  std::string_view stage, std::string_view error) {
   if (dlq_topic_.empty()) return Status::ok();
   if (dlq_producer_ == nullptr) {
-    config::Props base{{"bootstrap.servers", services_.bootstrap_servers},
-                       {"client.id", "connector-dlq-producer-" + subject_},
-                       {"acks", "all"},
-                       {"enable.idempotence", "true"}};
-    auto conf =
-        kafka_client::make_conf(client_props(std::move(base), "producer.", "producer.override."));
-    if (!conf.is_ok()) return conf.status().with_context("dead letter queue producer");
-    rd_kafka_conf_t* c = conf.value();
-    rd_kafka_conf_set_dr_msg_cb(c, &SinkTaskRunner::on_dead_letter_delivery);
-    rd_kafka_conf_set_opaque(c, this);
-    char text[512];
-    dlq_producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, c, text, sizeof text);
-    if (dlq_producer_ == nullptr) {
-      rd_kafka_conf_destroy(c);
-      return Status::invalid_argument(std::string("dead letter queue producer: ") + text);
-    }
+    auto producer = make_producer("dlq-producer", "dead letter queue producer", {},
+                                  &SinkTaskRunner::on_dead_letter_delivery, this);
+    if (!producer.is_ok()) return producer.status();
+    dlq_producer_ = producer.value();
     if (services_.admin != nullptr) {
       auto replication = static_cast<int16_t>(
           connector_long("errors.deadletterqueue.topic.replication.factor", 3));

@@ -6,7 +6,6 @@
 #include "broker-lite/util/logging.h"
 #include "runtime/data/json_writer.h"
 #include "runtime/kafka/admin.h"
-#include "runtime/kafka/conf.h"
 #include "runtime/plugin/plugin_registry.h"
 #include "runtime/storage/offset_store.h"
 #include "runtime/worker/status_store.h"
@@ -68,23 +67,10 @@ Status SourceTaskRunner::setup() {
   if (!converters.is_ok()) return converters.status();
   converters_ = std::move(converters).value();
 
-  config::Props base{{"bootstrap.servers", services_.bootstrap_servers},
-                     {"client.id", "connector-producer-" + subject_},
-                     {"acks", "all"},
-                     {"enable.idempotence", "true"},
-                     {"linger.ms", "5"}};
-  auto conf =
-      kafka_client::make_conf(client_props(std::move(base), "producer.", "producer.override."));
-  if (!conf.is_ok()) return conf.status().with_context("producer configuration");
-  rd_kafka_conf_t* c = conf.value();
-  rd_kafka_conf_set_dr_msg_cb(c, &SourceTaskRunner::on_delivery);
-  rd_kafka_conf_set_opaque(c, this);
-  char error[512];
-  producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, c, error, sizeof error);
-  if (producer_ == nullptr) {
-    rd_kafka_conf_destroy(c);
-    return Status::invalid_argument(std::string("cannot create producer: ") + error);
-  }
+  auto producer = make_producer("producer", "producer", {{"linger.ms", "5"}},
+                                &SourceTaskRunner::on_delivery, this);
+  if (!producer.is_ok()) return producer.status();
+  producer_ = producer.value();
 
   plugin::ContextIdentity identity{spec_.connector, spec_.task, services_.worker_id,
                                    spec_.plugin->class_name};

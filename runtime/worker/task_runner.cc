@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "broker-lite/util/logging.h"
+#include "runtime/kafka/conf.h"
 #include "runtime/plugin/plugin_registry.h"
 #include "runtime/worker/status_store.h"
 
@@ -115,6 +116,29 @@ config::Props TaskRunner::client_props(config::Props base, std::string_view work
     }
   }
   return base;
+}
+
+Result<rd_kafka_t*> TaskRunner::make_producer(std::string_view role, std::string_view what,
+                                              config::Props extra, DeliveryCallback on_delivery,
+                                              void* opaque) const {
+  config::Props base = std::move(extra);
+  base["bootstrap.servers"] = services_.bootstrap_servers;
+  base["client.id"] = "connector-" + std::string(role) + "-" + subject_;
+  base["acks"] = "all";
+  base["enable.idempotence"] = "true";
+  auto conf =
+      kafka_client::make_conf(client_props(std::move(base), "producer.", "producer.override."));
+  if (!conf.is_ok()) return conf.status().with_context(std::string(what) + " configuration");
+  rd_kafka_conf_t* c = conf.value();
+  rd_kafka_conf_set_dr_msg_cb(c, on_delivery);
+  rd_kafka_conf_set_opaque(c, opaque);
+  char error[512];
+  rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, c, error, sizeof error);
+  if (producer == nullptr) {
+    rd_kafka_conf_destroy(c);
+    return Status::invalid_argument("cannot create " + std::string(what) + ": " + error);
+  }
+  return producer;
 }
 
 int64_t TaskRunner::connector_long(const std::string& key, int64_t fallback) const {

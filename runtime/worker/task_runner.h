@@ -4,12 +4,15 @@
 // a runner abandoned after a missed stop deadline stays alive until its thread ends.
 #pragma once
 
+#include <librdkafka/rdkafka.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "broker-lite/util/status.h"
@@ -70,6 +73,17 @@ class TaskRunner : public plugin::InstanceListener,
   // `<override_prefix>*` (producer.override. etc.).
   config::Props client_props(config::Props base, std::string_view worker_prefix,
                              std::string_view override_prefix) const;
+  // librdkafka's delivery report callback (rd_kafka_conf_set_dr_msg_cb).
+  using DeliveryCallback = void (*)(rd_kafka_t*, const rd_kafka_message_t*, void*);
+  // A new idempotent producer (acks=all) for this task, with client.id
+  // "connector-<role>-<subject>" and the settings of `extra`, under the worker's `producer.*` and
+  // the connector's `producer.override.*` (client_props). Delivery reports go to `on_delivery`
+  // with `opaque` (borrowed; it must outlive the producer). `what` names the producer in errors
+  // ("<what> configuration: ...", "cannot create <what>: ..."). The caller owns the result and
+  // frees it with rd_kafka_destroy.
+  Result<rd_kafka_t*> make_producer(std::string_view role, std::string_view what,
+                                    config::Props extra, DeliveryCallback on_delivery,
+                                    void* opaque) const;
   // The integer value of a connector key, or `fallback`.
   int64_t connector_long(const std::string& key, int64_t fallback) const;
   int64_t worker_long(const std::string& key) const;
