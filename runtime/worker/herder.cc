@@ -183,9 +183,7 @@ void Herder::shutdown() {
         runners.push_back(runner);
       }
     }
-    auto deadline =
-        std::chrono::steady_clock::now() +
-        std::chrono::milliseconds(services_.config->get_long("task.shutdown.graceful.timeout.ms"));
+    auto deadline = stop_deadline();
     for (auto& runner : runners) runner->join_until(deadline);
     for (auto& [name, c] : connectors_) {
       c->tasks.clear();
@@ -451,11 +449,14 @@ void Herder::start_task(Connector& c, int task) {
   runner->start();
 }
 
+std::chrono::steady_clock::time_point Herder::stop_deadline() const {
+  return std::chrono::steady_clock::now() +
+         std::chrono::milliseconds(services_.config->get_long("task.shutdown.graceful.timeout.ms"));
+}
+
 void Herder::stop_tasks(Connector& c) {
   for (auto& [id, runner] : c.tasks) runner->request_stop();
-  auto deadline =
-      std::chrono::steady_clock::now() +
-      std::chrono::milliseconds(services_.config->get_long("task.shutdown.graceful.timeout.ms"));
+  auto deadline = stop_deadline();
   for (auto& [id, runner] : c.tasks) runner->join_until(deadline);
   c.tasks.clear();
   services_.status->remove_tasks(c.name);
@@ -483,9 +484,7 @@ void Herder::restart_one_task(Connector& c, int task) {
   auto it = c.tasks.find(task);
   if (it != c.tasks.end()) {
     it->second->request_stop();
-    it->second->join_until(
-        std::chrono::steady_clock::now() +
-        std::chrono::milliseconds(services_.config->get_long("task.shutdown.graceful.timeout.ms")));
+    it->second->join_until(stop_deadline());
     c.tasks.erase(it);
   }
   if (task < 0 || static_cast<size_t>(task) >= c.task_configs.size()) return;

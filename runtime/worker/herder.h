@@ -5,6 +5,7 @@
 // task hooks only on their task threads (docs/design/worker.md §2, §4).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -120,6 +121,8 @@ class Herder final : public rest::HerderApi {
   void start_tasks(Connector& c);
   // Starts task `task` of `c` from its stored task config.
   void start_task(Connector& c, int task);
+  // When tasks asked to stop now must have finished: now + task.shutdown.graceful.timeout.ms.
+  std::chrono::steady_clock::time_point stop_deadline() const;
   // Stops (in parallel, bounded) and forgets the connector's tasks.
   void stop_tasks(Connector& c);
   void stop_connector_instance(Connector& c);
