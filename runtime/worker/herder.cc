@@ -272,18 +272,19 @@ Result<config::Props> Herder::resolve(const std::string& name, const config::Pro
   return resolved;
 }
 
-Result<config::ConfigInfos> Herder::run_validation(const plugin::PluginInfo& info,
-                                                   const config::Props& raw) {
+Result<Herder::Validation> Herder::run_validation(const plugin::PluginInfo& info,
+                                                  const config::Props& raw) {
   auto def = config_def(info);
   if (!def.is_ok()) return def.status();
-  config::Props placeholders;
+  Validation result;
   for (const auto& [key, value] : raw) {
-    if (config::has_placeholder(value)) placeholders[key] = value;
+    if (config::has_placeholder(value)) result.placeholders[key] = value;
   }
   auto resolved = resolve(raw.count("name") ? raw.at("name") : info.class_name, raw);
   if (!resolved.is_ok()) return Status::invalid_argument(std::string(resolved.status().message()));
-  config::ConfigInfos infos =
-      def.value()->validate(info.class_name, resolved.value(), &placeholders);
+  result.resolved = std::move(resolved).value();
+  config::ConfigInfos& infos = result.infos;
+  infos = def.value()->validate(info.class_name, result.resolved, &result.placeholders);
   if (auto transforms = raw.find("transforms");
       transforms != raw.end() && !config::split_list(transforms->second).empty()) {
     infos.add_error("transforms",
@@ -297,11 +298,11 @@ Result<config::ConfigInfos> Herder::run_validation(const plugin::PluginInfo& inf
     auto handle = plugin::ConnectorHandle::create(info, std::move(context));
     if (!handle.is_ok()) return handle.status();
     std::vector<std::pair<std::string, std::string>> key_errors;
-    Status validated = handle.value()->validate(resolved.value(), &key_errors);
+    Status validated = handle.value()->validate(result.resolved, &key_errors);
     for (auto& [key, message] : key_errors) infos.add_error(key, message);
     if (!validated.is_ok()) infos.add_error("", std::string(validated.message()));
   }
-  return infos;
+  return result;
 }
 
 Result<nlohmann::json> Herder::validate_to_json(const std::string& plugin_name,
@@ -310,18 +311,20 @@ Result<nlohmann::json> Herder::validate_to_json(const std::string& plugin_name,
   if (info == nullptr) {
     return Status::not_found(services_.plugins->unknown_class_message(plugin_name));
   }
-  auto infos = run_validation(*info, config);
-  if (!infos.is_ok()) return infos.status();
-  return infos.value().to_json();
+  auto validation = run_validation(*info, config);
+  if (!validation.is_ok()) return validation.status();
+  return validation.value().infos.to_json();
 }
 
-Status Herder::validate_for_create(const plugin::PluginInfo& info, const config::Props& config) {
-  auto infos = run_validation(info, config);
-  if (!infos.is_ok()) return infos.status();
-  if (infos.value().error_count == 0) return Status::ok();
+Result<Herder::Validation> Herder::validate_for_create(const plugin::PluginInfo& info,
+                                                       const config::Props& config) {
+  auto validation = run_validation(info, config);
+  if (!validation.is_ok()) return validation.status();
+  const config::ConfigInfos& infos = validation.value().infos;
+  if (infos.error_count == 0) return std::move(validation).value();
   std::string message = "Connector configuration is invalid and contains the following " +
-                        std::to_string(infos.value().error_count) + " error(s):";
-  for (const auto& line : infos.value().error_messages()) message += "\n" + line;
+                        std::to_string(infos.error_count) + " error(s):";
+  for (const auto& line : infos.error_messages()) message += "\n" + line;
   message +=
       "\nYou can also find the above list of errors at the endpoint "
       "`/connector-plugins/{connectorType}/config/validate`";
@@ -344,17 +347,14 @@ Result<rest::ConnectorInfo> Herder::create_locked(const std::string& name, confi
   config["name"] = name;
   auto plugin = connector_plugin(config);
   if (!plugin.is_ok()) return plugin.status();
-  SLUICE_RETURN_IF_ERROR(validate_for_create(*plugin.value(), config));
-  auto resolved = resolve(name, config);
-  if (!resolved.is_ok()) return Status::invalid_argument(std::string(resolved.status().message()));
+  auto validation = validate_for_create(*plugin.value(), config);
+  if (!validation.is_ok()) return validation.status();
 
   auto c = std::make_unique<Connector>();
   c->name = name;
   c->raw = std::move(config);
-  c->resolved = std::move(resolved).value();
-  for (const auto& [key, value] : c->raw) {
-    if (config::has_placeholder(value)) c->placeholders[key] = value;
-  }
+  c->resolved = std::move(validation.value().resolved);
+  c->placeholders = std::move(validation.value().placeholders);
   c->plugin = plugin.value();
   c->target = target;
   c->listener = std::make_unique<ConnectorListener>(this, name);
@@ -633,20 +633,14 @@ Result<Herder::PutResult> Herder::put_connector_config(const std::string& name,
     }
     auto plugin = connector_plugin(config);
     if (!plugin.is_ok()) return plugin.status();
-    SLUICE_RETURN_IF_ERROR(validate_for_create(*plugin.value(), config));
-    auto resolved = resolve(name, config);
-    if (!resolved.is_ok()) {
-      return Status::invalid_argument(std::string(resolved.status().message()));
-    }
+    auto validation = validate_for_create(*plugin.value(), config);
+    if (!validation.is_ok()) return validation.status();
     if (config == existing->raw) return PutResult{info_of(*existing), false};
     stop_tasks(*existing);
     stop_connector_instance(*existing);
     existing->raw = std::move(config);
-    existing->resolved = std::move(resolved).value();
-    existing->placeholders.clear();
-    for (const auto& [key, value] : existing->raw) {
-      if (config::has_placeholder(value)) existing->placeholders[key] = value;
-    }
+    existing->resolved = std::move(validation.value().resolved);
+    existing->placeholders = std::move(validation.value().placeholders);
     existing->plugin = plugin.value();
     existing->task_configs.clear();
     warn_unknown_keys(*existing);

@@ -103,12 +103,19 @@ class Herder final : public rest::HerderApi {
   Result<Connector*> find_or_404(const std::string& name);
   Result<const plugin::PluginInfo*> connector_plugin(const config::Props& config) const;
   Result<const config::ConnectorConfigDef*> config_def(const plugin::PluginInfo& info);
-  // The key table's checks and the plugin's validate hook on `raw` (placeholders resolved for
-  // the checks, shown unresolved in the result).
-  Result<config::ConfigInfos> run_validation(const plugin::PluginInfo& info,
-                                             const config::Props& raw);
-  // Validates with the key table and the plugin's validate hook; 400 with every error.
-  Status validate_for_create(const plugin::PluginInfo& info, const config::Props& config);
+  // A validated connector config: placeholders resolved once, for the checks and for the
+  // connector that is then created or reconfigured from it.
+  struct Validation {
+    config::Props resolved;      // placeholders replaced
+    config::Props placeholders;  // keys whose value holds a placeholder → raw text
+    config::ConfigInfos infos;   // the checks' findings (placeholders shown unresolved)
+  };
+  // The key table's checks and the plugin's validate hook on `raw` with its placeholders
+  // resolved.
+  Result<Validation> run_validation(const plugin::PluginInfo& info, const config::Props& raw);
+  // run_validation for create and PUT: 400 with every error.
+  Result<Validation> validate_for_create(const plugin::PluginInfo& info,
+                                         const config::Props& config);
   Result<nlohmann::json> validate_to_json(const std::string& plugin, const config::Props& config);
   Result<config::Props> resolve(const std::string& name, const config::Props& raw) const;
   Result<rest::ConnectorInfo> create_locked(const std::string& name, config::Props config,
