@@ -480,6 +480,15 @@ void Herder::fail_connector(Connector& c, const std::string& trace) {
   services_.status->put_connector(c.name, {RuntimeState::kFailed, services_.worker_id, full});
 }
 
+void Herder::apply_pause(Connector& c, bool paused) {
+  auto state = services_.status->connector(c.name);
+  if (state && state->state != RuntimeState::kFailed) {
+    services_.status->put_connector(
+        c.name, {paused ? RuntimeState::kPaused : RuntimeState::kRunning, services_.worker_id, ""});
+  }
+  for (auto& [id, runner] : c.tasks) runner->set_paused(paused);
+}
+
 void Herder::restart_one_task(Connector& c, int task) {
   auto it = c.tasks.find(task);
   if (it != c.tasks.end()) {
@@ -770,11 +779,7 @@ Status Herder::pause_connector(const std::string& name) {
     if (c.target == TargetState::kStopped) return Status::ok();  // Connect leaves STOPPED alone
     c.target = TargetState::kPaused;
     SLUICE_RETURN_IF_ERROR(persist(c));
-    auto state = services_.status->connector(name);
-    if (state && state->state != RuntimeState::kFailed) {
-      services_.status->put_connector(name, {RuntimeState::kPaused, services_.worker_id, ""});
-    }
-    for (auto& [id, runner] : c.tasks) runner->set_paused(true);
+    apply_pause(c, true);
     return Status::ok();
   });
 }
@@ -791,11 +796,7 @@ Status Herder::resume_connector(const std::string& name) {
       start_connector(c);
       return Status::ok();
     }
-    auto state = services_.status->connector(name);
-    if (state && state->state != RuntimeState::kFailed) {
-      services_.status->put_connector(name, {RuntimeState::kRunning, services_.worker_id, ""});
-    }
-    for (auto& [id, runner] : c.tasks) runner->set_paused(false);
+    apply_pause(c, false);
     return Status::ok();
   });
 }

@@ -134,6 +134,9 @@ class Herder final : public rest::HerderApi {
   void stop_tasks(Connector& c);
   void stop_connector_instance(Connector& c);
   void fail_connector(Connector& c, const std::string& trace);
+  // After a pause or resume of a connector that is not STOPPED: its status becomes PAUSED or
+  // RUNNING (a FAILED one stays FAILED) and its tasks pause or resume.
+  void apply_pause(Connector& c, bool paused);
   void restart_one_task(Connector& c, int task);
   void reconfigure_tasks(const std::string& name);
   rest::ConnectorInfo info_of(const Connector& c);
