@@ -157,6 +157,7 @@ class RestServer::Impl {
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   Poco::Net::ServerSocket socket_;  // shares the server's socket; closed by stop()
   bool stopped_ = false;
+  std::atomic<bool> stopping_{false};  // set by stop(); serve() then refuses new requests
 
   std::mutex in_flight_mu_;
   std::condition_variable in_flight_cv_;
@@ -232,18 +233,24 @@ Status RestServer::Impl::start() {
 void RestServer::Impl::stop() {
   if (!server_ || stopped_) return;
   stopped_ = true;
-  server_->stop();  // no new connections
-  socket_.close();  // refuse instead of leaving them in the backlog
+  stopping_.store(true);  // requests that arrive from now on are refused at once (503)
+  server_->stop();        // no new connections
+  socket_.close();        // refuse instead of leaving them in the backlog
+  int stuck = 0;
   {
     std::unique_lock lock(in_flight_mu_);
     in_flight_cv_.wait_for(lock, kStopGrace, [&] { return in_flight_ == 0; });
-    if (in_flight_ > 0) {
-      SLUICE_LOG(
-          kWarn, kLog,
-          std::to_string(in_flight_) + " REST request(s) still in flight after 1 s; closing");
-    }
+    stuck = in_flight_;
   }
-  server_->stopAll(/*abortCurrent=*/true);  // close idle keep-alive and late connections
+  if (stuck > 0) {
+    SLUICE_LOG(kWarn, kLog,
+               std::to_string(stuck) + " REST request(s) still in flight after 1 s; closing");
+  }
+  // Without requests in flight, connections are closed gracefully: Poco then waits for a
+  // connection that is still finishing an answered request (its thread holds the connection
+  // until the answer is out) instead of shutting the socket under it, which lost the answer
+  // when the machine was slow. Only requests stuck in the herder past the grace are cut.
+  server_->stopAll(/*abortCurrent=*/stuck > 0);
 }
 
 int RestServer::Impl::read_body(Poco::Net::HTTPServerRequest& request, HttpRequest& out) const {
@@ -299,8 +306,13 @@ void RestServer::Impl::serve(Poco::Net::HTTPServerRequest& request,
   HttpResponse answer;
   bool close = false;
   try {
-    Status target = parse_target(request.getURI(), in);
-    if (!target.is_ok()) {
+    Status target = Status::ok();
+    if (stopping_.load()) {
+      // A request on a kept-alive connection after stop() began: answered without the herder,
+      // so that stop() never waits for work it did not know about.
+      answer = error_response(503, "The worker is shutting down");
+      close = true;
+    } else if (target = parse_target(request.getURI(), in); !target.is_ok()) {
       answer = error_response(target);
     } else if (const int refused = read_body(request, in); refused == 413) {
       answer = error_response(413, "Request body exceeds the limit of " +
