@@ -103,17 +103,7 @@ StatusChange StatusState::apply_locked(std::string_view key,
     ++stats_.malformed;
     return problem(StatusChangeKind::kSkipped, key, status.status().message());
   }
-  const RunStatus* stored = nullptr;
-  if (is_task) {
-    auto it = state_.tasks.find(parsed->connector);
-    if (it != state_.tasks.end()) {
-      auto task = it->second.find(parsed->task);
-      if (task != it->second.end()) stored = &task->second;
-    }
-  } else {
-    auto it = state_.connectors.find(parsed->connector);
-    if (it != state_.connectors.end()) stored = &it->second;
-  }
+  const RunStatus* stored = stored_locked(*parsed);
   if (stored && !supersedes(*stored, *status)) {
     return problem(StatusChangeKind::kStale, key,
                    "generation " + std::to_string(status->generation) + " from worker '" +
@@ -129,6 +119,28 @@ StatusChange StatusState::apply_locked(std::string_view key,
     c.kind = StatusChangeKind::kConnectorStatus;
   }
   return c;
+}
+
+const RunStatus* StatusState::stored_locked(const StatusKey& key) const {
+  if (key.kind == StatusRecordKind::kTask) {
+    auto it = state_.tasks.find(key.connector);
+    if (it == state_.tasks.end()) return nullptr;
+    auto task = it->second.find(key.task);
+    return task == it->second.end() ? nullptr : &task->second;
+  }
+  if (key.kind == StatusRecordKind::kConnector) {
+    auto it = state_.connectors.find(key.connector);
+    return it == state_.connectors.end() ? nullptr : &it->second;
+  }
+  return nullptr;
+}
+
+bool StatusState::would_accept(std::string_view key, const RunStatus& incoming) const {
+  Result<StatusKey> parsed = parse_status_key(key);
+  if (!parsed.is_ok() || parsed->kind == StatusRecordKind::kTopic) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  const RunStatus* stored = stored_locked(*parsed);
+  return stored == nullptr || supersedes(*stored, incoming);
 }
 
 void StatusState::set_group_generation(int32_t generation) {

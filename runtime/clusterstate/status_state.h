@@ -68,6 +68,12 @@ class StatusState {
   // stored generation is protected.
   void set_group_generation(int32_t generation);
 
+  // Whether a status record with `key` and `incoming` would be stored rather than ignored as
+  // stale: the check a worker makes before writing a status it does not own for sure (Connect's
+  // "safe" put, used for failures and shutdowns). False for a key that is not a connector or task
+  // status key.
+  [[nodiscard]] bool would_accept(std::string_view key, const RunStatus& incoming) const;
+
   [[nodiscard]] std::optional<RunStatus> connector_status(std::string_view connector) const;
   [[nodiscard]] std::optional<RunStatus> task_status(std::string_view connector,
                                                      int32_t task) const;
@@ -81,6 +87,8 @@ class StatusState {
   StatusChange apply_locked(std::string_view key, std::optional<std::string_view> value);
   // True when `incoming` may replace `stored`.
   bool supersedes(const RunStatus& stored, const RunStatus& incoming) const;
+  // The stored connector or task status named by `key`, or nullptr.
+  const RunStatus* stored_locked(const StatusKey& key) const;
 
   mutable std::mutex mu_;
   StatusSnapshot state_;

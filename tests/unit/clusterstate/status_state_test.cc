@@ -128,6 +128,20 @@ TEST(StatusStateTest, SameWorkerOrEqualOrNewerGenerationOverwrites) {
   EXPECT_EQ(state.task_status("a", 0)->worker_id, "y:1");
 }
 
+TEST(StatusStateTest, WouldAcceptMatchesApply) {
+  StatusState state;
+  EXPECT_TRUE(state.would_accept("status-task-a-0", st(RunState::kRunning, "x:1", 0)));
+  put(&state, "status-task-a-0", st(RunState::kRunning, "w:1", 5));
+  EXPECT_FALSE(state.would_accept("status-task-a-0", st(RunState::kFailed, "x:1", 4)));
+  EXPECT_TRUE(state.would_accept("status-task-a-0", st(RunState::kFailed, "x:1", 5)));
+  EXPECT_TRUE(state.would_accept("status-task-a-0", st(RunState::kFailed, "w:1", 1)));
+  EXPECT_TRUE(state.would_accept("status-task-a-1", st(RunState::kFailed, "x:1", 1)));
+  EXPECT_FALSE(state.would_accept("status-topic-t:connector-a", st(RunState::kRunning, "w:1", 9)));
+  EXPECT_FALSE(state.would_accept("bogus", st(RunState::kRunning, "w:1", 9)));
+  // Asking changes nothing.
+  EXPECT_EQ(state.task_status("a", 0), st(RunState::kRunning, "w:1", 5));
+}
+
 TEST(StatusStateTest, GroupGenerationResetUnprotectsStatusesFromAnEarlierGroup) {
   StatusState state;
   put(&state, "status-task-a-0", st(RunState::kRunning, "w1:1", 40));
