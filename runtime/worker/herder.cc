@@ -234,6 +234,19 @@ Result<Herder::Connector*> Herder::find_or_404(const std::string& name) {
   return c;
 }
 
+Result<Herder::Connector*> Herder::find_stopped_for_offsets(const std::string& name) {
+  auto found = find_or_404(name);
+  if (!found.is_ok()) return found.status();
+  if (found.value()->target != TargetState::kStopped) {
+    return Status::failed_precondition(
+        "Connectors must be in the STOPPED state before their offsets can be modified. This "
+        "can be done for the specified connector by issuing a 'PUT' request to the "
+        "'/connectors/" +
+        name + "/stop' endpoint");
+  }
+  return found.value();
+}
+
 Result<const plugin::PluginInfo*> Herder::connector_plugin(const config::Props& config) const {
   auto it = config.find("connector.class");
   if (it == config.end() || it->second.empty()) {
@@ -890,16 +903,9 @@ Result<std::vector<rest::OffsetInfo>> Herder::connector_offsets(const std::strin
 Result<std::string> Herder::alter_connector_offsets(const std::string& name,
                                                     std::vector<rest::OffsetInfo> offsets) {
   return call<std::string>([this, name, offsets = std::move(offsets)]() -> Result<std::string> {
-    auto found = find_or_404(name);
+    auto found = find_stopped_for_offsets(name);
     if (!found.is_ok()) return found.status();
     Connector& c = *found.value();
-    if (c.target != TargetState::kStopped) {
-      return Status::failed_precondition(
-          "Connectors must be in the STOPPED state before their offsets can be modified. This "
-          "can be done for the specified connector by issuing a 'PUT' request to the "
-          "'/connectors/" +
-          name + "/stop' endpoint");
-    }
     if (c.plugin->kind == plugin::PluginKind::kSource) {
       std::vector<storage::OffsetEntry> entries;
       for (const auto& entry : offsets) {
@@ -958,16 +964,9 @@ Result<std::string> Herder::alter_connector_offsets(const std::string& name,
 
 Result<std::string> Herder::reset_connector_offsets(const std::string& name) {
   return call<std::string>([this, name]() -> Result<std::string> {
-    auto found = find_or_404(name);
+    auto found = find_stopped_for_offsets(name);
     if (!found.is_ok()) return found.status();
     Connector& c = *found.value();
-    if (c.target != TargetState::kStopped) {
-      return Status::failed_precondition(
-          "Connectors must be in the STOPPED state before their offsets can be modified. This "
-          "can be done for the specified connector by issuing a 'PUT' request to the "
-          "'/connectors/" +
-          name + "/stop' endpoint");
-    }
     if (c.plugin->kind == plugin::PluginKind::kSource) {
       SLUICE_RETURN_IF_ERROR(services_.offsets->remove_connector(name));
       return std::string(

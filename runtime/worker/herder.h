@@ -101,6 +101,9 @@ class Herder final : public rest::HerderApi {
   // --- herder thread only ---
   Connector* find(const std::string& name);
   Result<Connector*> find_or_404(const std::string& name);
+  // find_or_404 for the offset changes: kFailedPrecondition (HTTP 400 there) unless the
+  // connector is STOPPED.
+  Result<Connector*> find_stopped_for_offsets(const std::string& name);
   Result<const plugin::PluginInfo*> connector_plugin(const config::Props& config) const;
   Result<const config::ConnectorConfigDef*> config_def(const plugin::PluginInfo& info);
   // A validated connector config: placeholders resolved once, for the checks and for the
