@@ -1,7 +1,6 @@
 // Herder: see herder.h.
 #include "runtime/worker/herder.h"
 
-#include <charconv>
 #include <future>
 
 #include "broker-lite/util/logging.h"
@@ -31,15 +30,6 @@ std::optional<TargetState> parse_target(std::string_view text) {
   if (text == "PAUSED") return TargetState::kPaused;
   if (text == "STOPPED") return TargetState::kStopped;
   return std::nullopt;
-}
-
-int64_t parse_long(const config::Props& props, const std::string& key, int64_t fallback) {
-  auto it = props.find(key);
-  if (it == props.end()) return fallback;
-  int64_t value = fallback;
-  auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
-  if (ec != std::errc() || ptr != it->second.data() + it->second.size()) return fallback;
-  return value;
 }
 
 }  // namespace
@@ -417,7 +407,7 @@ void Herder::start_connector(Connector& c) {
     fail_connector(c, std::string(started.message()));
     return;
   }
-  int64_t max_tasks = parse_long(c.resolved, "tasks.max", 1);
+  int64_t max_tasks = long_value(c.resolved, "tasks.max", 1);
   auto configs = c.handle->task_configs(static_cast<uint32_t>(std::max<int64_t>(1, max_tasks)));
   if (!configs.is_ok()) {
     fail_connector(c, std::string(configs.status().message()));
@@ -516,7 +506,7 @@ void Herder::restart_one_task(Connector& c, int task) {
 void Herder::reconfigure_tasks(const std::string& name) {
   Connector* c = find(name);
   if (c == nullptr || !c->handle || c->target == TargetState::kStopped) return;
-  int64_t max_tasks = parse_long(c->resolved, "tasks.max", 1);
+  int64_t max_tasks = long_value(c->resolved, "tasks.max", 1);
   auto configs = c->handle->task_configs(static_cast<uint32_t>(std::max<int64_t>(1, max_tasks)));
   if (!configs.is_ok()) {
     fail_connector(*c, std::string(configs.status().message()));

@@ -141,9 +141,9 @@ Result<rd_kafka_t*> TaskRunner::make_producer(std::string_view role, std::string
   return producer;
 }
 
-int64_t TaskRunner::connector_long(const std::string& key, int64_t fallback) const {
-  auto it = spec_.connector_config.find(key);
-  if (it == spec_.connector_config.end()) return fallback;
+int64_t long_value(const config::Props& props, const std::string& key, int64_t fallback) {
+  auto it = props.find(key);
+  if (it == props.end()) return fallback;
   int64_t value = fallback;
   const std::string& text = it->second;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

@@ -35,6 +35,10 @@ struct TaskSpec {
   bool paused = false;                         // target state PAUSED at start
 };
 
+// The integer value of `key` in `props` (the whole value, no blanks or '+'), or `fallback` when
+// the key is absent or its value is not such an integer.
+int64_t long_value(const config::Props& props, const std::string& key, int64_t fallback);
+
 class TaskRunner : public plugin::InstanceListener,
                    public std::enable_shared_from_this<TaskRunner> {
  public:
