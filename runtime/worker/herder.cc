@@ -79,14 +79,7 @@ class Herder::ConnectorListener final : public plugin::InstanceListener {
   }
   Status offset_get(const sluice_field* partition, uint32_t n, const sluice_field** out,
                     uint32_t* out_n) override {
-    auto value = herder_->services_.offsets->get(source_offset_key(name_, partition, n));
-    if (!value) return Status::not_found("no committed offset for this source partition");
-    auto parsed = data::OwnedFields::from_json(*value);
-    if (!parsed.is_ok()) return parsed.status();
-    lent_ = std::move(parsed).value();
-    *out = lent_.data();
-    *out_n = lent_.size();
-    return Status::ok();
+    return lend_source_offset(*herder_->services_.offsets, name_, partition, n, &lent_, out, out_n);
   }
 
  private:

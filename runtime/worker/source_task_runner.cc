@@ -27,6 +27,19 @@ std::string source_offset_key(std::string_view connector, const sluice_field* pa
   return key;
 }
 
+Status lend_source_offset(storage::FileOffsetStore& offsets, std::string_view connector,
+                          const sluice_field* partition, uint32_t count, data::OwnedFields* lent,
+                          const sluice_field** out, uint32_t* out_n) {
+  auto value = offsets.get(source_offset_key(connector, partition, count));
+  if (!value) return Status::not_found("no committed offset for this source partition");
+  auto parsed = data::OwnedFields::from_json(*value);
+  if (!parsed.is_ok()) return parsed.status().with_context("stored source offset");
+  *lent = std::move(parsed).value();
+  *out = lent->data();
+  *out_n = lent->size();
+  return Status::ok();
+}
+
 SourceTaskRunner::SourceTaskRunner(const WorkerServices& services, TaskSpec spec)
     : TaskRunner(services, std::move(spec)) {}
 
@@ -37,14 +50,8 @@ SourceTaskRunner::~SourceTaskRunner() {
 
 Status SourceTaskRunner::offset_get(const sluice_field* partition, uint32_t n,
                                     const sluice_field** out, uint32_t* out_n) {
-  auto value = services_.offsets->get(source_offset_key(spec_.connector, partition, n));
-  if (!value) return Status::not_found("no committed offset for this source partition");
-  auto parsed = data::OwnedFields::from_json(*value);
-  if (!parsed.is_ok()) return parsed.status().with_context("stored source offset");
-  offset_lent_ = std::move(parsed).value();
-  *out = offset_lent_.data();
-  *out_n = offset_lent_.size();
-  return Status::ok();
+  return lend_source_offset(*services_.offsets, spec_.connector, partition, n, &offset_lent_, out,
+                            out_n);
 }
 
 void SourceTaskRunner::wake_plugin() {
