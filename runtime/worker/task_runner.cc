@@ -151,6 +151,10 @@ int64_t long_value(const config::Props& props, const std::string& key, int64_t f
   return value;
 }
 
+int64_t TaskRunner::connector_long(const std::string& key, int64_t fallback) const {
+  return long_value(spec_.connector_config, key, fallback);
+}
+
 int64_t TaskRunner::worker_long(const std::string& key) const {
   return services_.config->get_long(key);
 }
