@@ -475,24 +475,23 @@ rd_kafka_topic_partition_list_t* SinkTaskRunner::to_list(const sluice_topic_part
   return list;
 }
 
-Status SinkTaskRunner::pause(const sluice_topic_partition* tps, uint32_t n) {
+Status SinkTaskRunner::on_partitions(const sluice_topic_partition* tps, uint32_t n,
+                                     PartitionsCall call, const char* what) {
   rd_kafka_topic_partition_list_t* list = to_list(tps, n);
-  rd_kafka_resp_err_t err = rd_kafka_pause_partitions(consumer_, list);
+  rd_kafka_resp_err_t err = call(consumer_, list);
   rd_kafka_topic_partition_list_destroy(list);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::invalid_argument(std::string("pause: ") + rd_kafka_err2str(err));
+    return Status::invalid_argument(std::string(what) + ": " + rd_kafka_err2str(err));
   }
   return Status::ok();
 }
 
+Status SinkTaskRunner::pause(const sluice_topic_partition* tps, uint32_t n) {
+  return on_partitions(tps, n, &rd_kafka_pause_partitions, "pause");
+}
+
 Status SinkTaskRunner::resume(const sluice_topic_partition* tps, uint32_t n) {
-  rd_kafka_topic_partition_list_t* list = to_list(tps, n);
-  rd_kafka_resp_err_t err = rd_kafka_resume_partitions(consumer_, list);
-  rd_kafka_topic_partition_list_destroy(list);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::invalid_argument(std::string("resume: ") + rd_kafka_err2str(err));
-  }
-  return Status::ok();
+  return on_partitions(tps, n, &rd_kafka_resume_partitions, "resume");
 }
 
 Status SinkTaskRunner::reset_offsets(const sluice_tp_offset* offsets, uint32_t n) {

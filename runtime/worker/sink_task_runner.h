@@ -56,6 +56,11 @@ class SinkTaskRunner final : public TaskRunner {
   void handle_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   void rebuild_assignment_view();
   rd_kafka_topic_partition_list_t* to_list(const sluice_topic_partition* tps, uint32_t n) const;
+  // rd_kafka_pause_partitions or rd_kafka_resume_partitions.
+  using PartitionsCall = rd_kafka_resp_err_t (*)(rd_kafka_t*, rd_kafka_topic_partition_list_t*);
+  // Applies `call` to the consumer's partitions `tps[0..n)`; `what` names it in the error.
+  Status on_partitions(const sluice_topic_partition* tps, uint32_t n, PartitionsCall call,
+                       const char* what);
   // Dead-letter queue (errors.tolerance=all with errors.deadletterqueue.topic.name): the original
   // message, with Kafka Connect's __connect.errors.* headers when context headers are enabled.
   Status send_to_dead_letter_queue(const rd_kafka_message_t* message, std::string_view stage,
