@@ -5,22 +5,13 @@
 #include <cstring>
 
 #include "broker-lite/util/logging.h"
+#include "runtime/config/config_key.h"
 #include "runtime/kafka/admin.h"
 #include "runtime/kafka/conf.h"
 #include "runtime/plugin/plugin_registry.h"
 #include "runtime/worker/status_store.h"
 
 namespace sluice::worker {
-namespace {
-
-std::string trim(std::string_view text) {
-  size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return "";
-  size_t end = text.find_last_not_of(" \t");
-  return std::string(text.substr(begin, end - begin + 1));
-}
-
-}  // namespace
 
 SinkTaskRunner::SinkTaskRunner(const WorkerServices& services, TaskSpec spec)
     : TaskRunner(services, std::move(spec)) {}
@@ -99,16 +90,13 @@ Status SinkTaskRunner::setup() {
 Status SinkTaskRunner::subscribe() {
   const auto& cfg = spec_.connector_config;
   rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(4);
-  if (auto it = cfg.find("topics"); it != cfg.end() && !trim(it->second).empty()) {
-    std::string_view list = it->second;
-    while (!list.empty()) {
-      size_t comma = list.find(',');
-      std::string topic = trim(list.substr(0, comma));
+  std::vector<std::string> listed;
+  if (auto it = cfg.find("topics"); it != cfg.end()) listed = config::split_list(it->second);
+  if (!listed.empty()) {
+    for (const std::string& topic : listed) {
       if (!topic.empty()) {
         rd_kafka_topic_partition_list_add(topics, topic.c_str(), RD_KAFKA_PARTITION_UA);
       }
-      if (comma == std::string_view::npos) break;
-      list.remove_prefix(comma + 1);
     }
   } else if (auto re = cfg.find("topics.regex"); re != cfg.end() && !re->second.empty()) {
     std::string pattern = re->second.front() == '^' ? re->second : "^" + re->second;
