@@ -29,22 +29,17 @@ void SinkTaskRunner::wake_plugin() {
 
 Status SinkTaskRunner::setup() {
   const auto& cfg = spec_.connector_config;
-  auto tolerance = cfg.find("errors.tolerance");
-  tolerate_errors_ = tolerance != cfg.end() && tolerance->second == "all";
-  auto log_enable = cfg.find("errors.log.enable");
-  log_errors_ = log_enable != cfg.end() && log_enable->second == "true";
+  tolerate_errors_ = connector_is("errors.tolerance", "all");
+  log_errors_ = connector_is("errors.log.enable", "true");
   flush_interval_ms_ = worker_long("offset.flush.interval.ms");
   if (auto dlq = cfg.find("errors.deadletterqueue.topic.name");
       tolerate_errors_ && dlq != cfg.end()) {
     dlq_topic_ = dlq->second;
   }
-  auto context_headers = cfg.find("errors.deadletterqueue.context.headers.enable");
-  dlq_context_headers_ = context_headers != cfg.end() && context_headers->second == "true";
+  dlq_context_headers_ = connector_is("errors.deadletterqueue.context.headers.enable", "true");
 
   schemas_ = std::make_unique<data::SchemaRegistry>();
-  auto converters = make_task_converters(
-      services_, cfg, schemas_.get(),
-      {spec_.connector, spec_.task, services_.worker_id, spec_.plugin->class_name});
+  auto converters = make_task_converters(services_, cfg, schemas_.get(), identity());
   if (!converters.is_ok()) return converters.status();
   converters_ = std::move(converters).value();
 
@@ -77,9 +72,7 @@ Status SinkTaskRunner::setup() {
   }
   rd_kafka_poll_set_consumer(consumer_);
 
-  plugin::ContextIdentity identity{spec_.connector, spec_.task, services_.worker_id,
-                                   spec_.plugin->class_name};
-  auto context = plugin::make_context(std::move(identity), this, schemas_.get());
+  auto context = plugin::make_context(identity(), this, schemas_.get());
   auto handle = plugin::SinkTaskHandle::create(*spec_.plugin, std::move(context));
   if (!handle.is_ok()) return handle.status();
   std::lock_guard lock(task_mutex_);

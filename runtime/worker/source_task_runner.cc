@@ -61,16 +61,13 @@ void SourceTaskRunner::wake_plugin() {
 
 Status SourceTaskRunner::setup() {
   const auto& cfg = spec_.connector_config;
-  auto tolerance = cfg.find("errors.tolerance");
-  tolerate_errors_ = tolerance != cfg.end() && tolerance->second == "all";
+  tolerate_errors_ = connector_is("errors.tolerance", "all");
   create_topics_ = services_.config->get_bool("topic.creation.enable");
   flush_interval_ms_ = worker_long("offset.flush.interval.ms");
   flush_timeout_ms_ = worker_long("offset.flush.timeout.ms");
 
   schemas_ = std::make_unique<data::SchemaRegistry>();
-  auto converters = make_task_converters(
-      services_, cfg, schemas_.get(),
-      {spec_.connector, spec_.task, services_.worker_id, spec_.plugin->class_name});
+  auto converters = make_task_converters(services_, cfg, schemas_.get(), identity());
   if (!converters.is_ok()) return converters.status();
   converters_ = std::move(converters).value();
 
@@ -79,9 +76,7 @@ Status SourceTaskRunner::setup() {
   if (!producer.is_ok()) return producer.status();
   producer_ = producer.value();
 
-  plugin::ContextIdentity identity{spec_.connector, spec_.task, services_.worker_id,
-                                   spec_.plugin->class_name};
-  auto context = plugin::make_context(std::move(identity), this, schemas_.get());
+  auto context = plugin::make_context(identity(), this, schemas_.get());
   auto handle = plugin::SourceTaskHandle::create(*spec_.plugin, std::move(context));
   if (!handle.is_ok()) return handle.status();
   std::lock_guard lock(task_mutex_);

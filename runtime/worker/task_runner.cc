@@ -155,6 +155,15 @@ int64_t TaskRunner::connector_long(const std::string& key, int64_t fallback) con
   return long_value(spec_.connector_config, key, fallback);
 }
 
+bool TaskRunner::connector_is(const std::string& key, std::string_view value) const {
+  auto it = spec_.connector_config.find(key);
+  return it != spec_.connector_config.end() && it->second == value;
+}
+
+plugin::ContextIdentity TaskRunner::identity() const {
+  return {spec_.connector, spec_.task, services_.worker_id, spec_.plugin->class_name};
+}
+
 int64_t TaskRunner::worker_long(const std::string& key) const {
   return services_.config->get_long(key);
 }

@@ -88,6 +88,10 @@ class TaskRunner : public plugin::InstanceListener,
   Result<rd_kafka_t*> make_producer(std::string_view role, std::string_view what,
                                     config::Props extra, DeliveryCallback on_delivery,
                                     void* opaque) const;
+  // Whether the connector key `key` is set to exactly `value`.
+  bool connector_is(const std::string& key, std::string_view value) const;
+  // The task as host contexts name it (its converter plugins' and its own).
+  plugin::ContextIdentity identity() const;
   // The integer value of a connector key, or `fallback`.
   int64_t connector_long(const std::string& key, int64_t fallback) const;
   int64_t worker_long(const std::string& key) const;
