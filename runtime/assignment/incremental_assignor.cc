@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -22,6 +23,14 @@ size_t same_group(const std::set<TaskId>& held, const TaskId& unit) {
   size_t n = 0;
   for (; it != held.end() && it->connector == unit.connector; ++it) ++n;
   return n;
+}
+
+// The group a unit belongs to for spreading: a task's connector; connectors are all one group.
+std::string_view group_of(const std::string&) {
+  return {};
+}
+std::string_view group_of(const TaskId& unit) {
+  return unit.connector;
 }
 
 // The plan for one kind of unit (connectors or tasks) in one round.
@@ -139,22 +148,23 @@ void balance(const std::vector<std::string>& ids, KindPlan<U>& plan) {
   plan.free.clear();
 
   // Trim: revoke the surplus; it is handed out in the next round, once the member has let go.
-  // From a member, revoke first what belongs to its largest group (spreads a connector's tasks),
-  // then the last unit in order.
+  // From a member, revoke first from its largest group (spreads a connector's tasks; on a tie the
+  // last group), the last unit of that group.
   for (const auto& id : ids) {
     auto& held = plan.load[id];
+    if (held.size() <= share[id]) continue;
+    std::map<std::string, size_t> group_sizes;
+    for (const U& unit : held) ++group_sizes[std::string(group_of(unit))];
     while (held.size() > share[id]) {
-      const U* victim = nullptr;
-      size_t victim_group = 0;
-      for (const U& unit : held) {
-        size_t g = same_group(held, unit);
-        if (victim == nullptr || g >= victim_group) {
-          victim = &unit;
-          victim_group = g;
-        }
+      auto biggest = group_sizes.begin();
+      for (auto it = group_sizes.begin(); it != group_sizes.end(); ++it) {
+        if (it->second >= biggest->second) biggest = it;
       }
+      auto victim = std::find_if(held.rbegin(), held.rend(),
+                                 [&](const U& unit) { return group_of(unit) == biggest->first; });
       U copy = *victim;
       plan.revoke(id, copy);
+      if (--biggest->second == 0) group_sizes.erase(biggest);
     }
   }
 }

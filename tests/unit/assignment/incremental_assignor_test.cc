@@ -249,6 +249,26 @@ TEST(IncrementalAssignorTest, SpreadsOneConnectorsTasksOverTheWorkers) {
   }
 }
 
+// A large cluster must not make the leader slow: one worker with 3000 tasks, then nine join.
+TEST(IncrementalAssignorTest, LargeMoveTakesTwoRounds) {
+  Cluster c;
+  c.add_worker("w0");
+  c.set_connector("big", 2000);
+  for (int i = 0; i < 20; ++i) c.set_connector("c" + std::to_string(i), 50);
+  c.round();
+  for (int i = 1; i < 10; ++i) c.add_worker("w" + std::to_string(i));
+  RoundResult first = c.round();
+  EXPECT_EQ(first.assignments.at("w0").revoked_tasks.size(), 2700u);
+  EXPECT_EQ(c.settle(), 1);  // the round that assigns the revoked work revokes nothing
+  c.check_complete_and_balanced();
+  // The big connector ends up on every worker; w0 keeps a few tasks of every connector.
+  for (const auto& [id, held] : c.snapshot()) {
+    size_t big = 0;
+    for (const auto& t : held.tasks) big += t.connector == "big" ? 1 : 0;
+    EXPECT_GE(big, 10u) << id;
+  }
+}
+
 TEST(IncrementalAssignorTest, AddingAConnectorMovesNothingElse) {
   Cluster c = three_balanced_workers();
   auto before = c.snapshot();
