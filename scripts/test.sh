@@ -22,7 +22,7 @@ note_result() {  # name passed failed
 
 # Runs ctest in a build dir and adds its counts.
 run_ctest() {  # name build_dir
-  local out="$log_dir/$1.log"
+  local out="$log_dir/$1.log" began=$SECONDS
   ctest --test-dir "$2" -L unit --output-on-failure --timeout 300 -j2 >"$out" 2>&1
   local total fails
   total=$(grep -Eo 'tests passed, [0-9]+ tests failed out of [0-9]+' "$out" | grep -Eo '[0-9]+$' || echo 0)
@@ -30,7 +30,7 @@ run_ctest() {  # name build_dir
   if [ -z "$total" ] || [ "$total" -eq 0 ]; then
     echo "$1: no tests ran (see $out)"; tail -20 "$out"; note_result "$1" 0 1; return
   fi
-  echo "$1: $((total - fails)) passed, $fails failed"
+  echo "$1: $((total - fails)) passed, $fails failed ($((SECONDS - began)) s)"
   [ "$fails" -eq 0 ] || grep -E '\(Failed\)|\(SEGFAULT\)|\(Timeout\)|Exception' "$out" | head -30
   note_result "$1" $((total - fails)) "$fails"
 }
@@ -68,11 +68,13 @@ build() {  # name build_dir cmake-args... ; returns non-zero on failure
   local name="$1" dir="$2"; shift 2
   local out="$log_dir/build-$name.log"
   echo "== building $name in ${dir#"$repo"/}"
+  local began=$SECONDS
   if ! { cmake -S "$repo" -B "$dir" -G Ninja "$@" && build_targets "$dir"; } >"$out" 2>&1; then
     echo "build $name FAILED (see $out)"; grep -E 'error|Error' "$out" | head -40
     note_result "build-$name" 0 1
     return 1
   fi
+  echo "   built $name in $((SECONDS - began)) s"
 }
 
 if [ "${SLUICE_SKIP_SETUP:-0}" != 1 ]; then
@@ -120,10 +122,12 @@ fi
 if [[ " $stages " == *" integration "* ]] && [ "$main_built" = 1 ]; then
   out="$log_dir/integration.log"
   echo "== integration tests (tests/integration)"
+  began=$SECONDS
   SLUICE_BUILD_DIR="$repo/build" /usr/bin/python3 -m pytest "$repo/tests/integration" -q -rfE \
     -p no:cacheprovider --junitxml="$log_dir/integration.xml" 2>&1 | tee "$out" | tail -40
   read -r ip if_ < <(junit_counts "$log_dir/integration.xml")
   note_result integration "$ip" "$if_"
+  echo "   integration tests took $((SECONDS - began)) s"
 
   # The worker's file pipeline once more on a real Apache Kafka broker (KRaft, 4.x jars).
   out="$log_dir/integration-kafka.log"
