@@ -261,17 +261,9 @@ Result<Event> GroupMember::poll(milliseconds max_wait) {
   }
 }
 
-GroupMember::Clock::time_point GroupMember::next_wakeup(Clock::time_point deadline) const {
-  // Wake up in time to report Lost when the fencing bound passes.
-  if (!holds_assignment_) return deadline;
-  return std::min(deadline, proof_time_ + (options_.session_timeout - options_.fencing_margin) +
-                                milliseconds(1));
-}
-
-std::optional<std::string> GroupMember::fencing_breach(Clock::time_point now) const {
+std::optional<GroupMember::Clock::time_point> GroupMember::fence_limit() const {
   if (!holds_assignment_) return std::nullopt;
-  const milliseconds bound = options_.session_timeout - options_.fencing_margin;
-  Clock::time_point limit = proof_time_ + bound;
+  Clock::time_point limit = proof_time_ + (options_.session_timeout - options_.fencing_margin);
   const bool held_request = conn_ && conn_->request_in_flight() &&
                             (phase_ == Phase::kJoining || phase_ == Phase::kSyncing);
   if (held_request && request_sent_ <= limit) {
@@ -279,11 +271,24 @@ std::optional<std::string> GroupMember::fencing_breach(Clock::time_point now) co
     // the rebalance timeout.
     limit = std::max(limit, request_sent_ + (options_.rebalance_timeout - options_.fencing_margin));
   }
-  if (now <= limit) return std::nullopt;
+  return limit;
+}
+
+GroupMember::Clock::time_point GroupMember::next_wakeup(Clock::time_point deadline) const {
+  // Wake up in time to report Lost when the fencing limit passes.
+  std::optional<Clock::time_point> limit = fence_limit();
+  return limit ? std::min(deadline, *limit + milliseconds(1)) : deadline;
+}
+
+std::optional<std::string> GroupMember::fencing_breach(Clock::time_point now) const {
+  std::optional<Clock::time_point> limit = fence_limit();
+  if (!limit || now <= *limit) return std::nullopt;
   const auto since = std::chrono::duration_cast<milliseconds>(now - proof_time_).count();
   return "no proof of membership in group '" + options_.group_id + "' for " +
-         std::to_string(since) + " ms (fencing bound " + ms_text(bound) + ", session timeout " +
-         ms_text(options_.session_timeout) + ")";
+         std::to_string(since) + " ms (fencing bound " +
+         ms_text(options_.session_timeout - options_.fencing_margin) + ", session timeout " +
+         ms_text(options_.session_timeout) + ", rebalance timeout " +
+         ms_text(options_.rebalance_timeout) + ")";
 }
 
 void GroupMember::start_rebalance(std::string reason) {

@@ -168,6 +168,8 @@ class GroupMember {
   void drop_coordinator(const std::string& why);
   // When the owner must be told Lost by the fencing rule, the reason; else nullopt.
   std::optional<std::string> fencing_breach(Clock::time_point now) const;
+  // The moment after which fencing_breach() reports Lost; nullopt while no assignment is held.
+  std::optional<Clock::time_point> fence_limit() const;
   // The latest moment the current state may wait until before something is due.
   Clock::time_point next_wakeup(Clock::time_point deadline) const;
   Status group_error(int16_t code, const char* api) const;

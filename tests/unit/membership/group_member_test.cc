@@ -5,6 +5,7 @@
 #include "runtime/membership/group_member.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -223,6 +224,36 @@ TEST_F(GroupMemberTest, StalledMemberReportsLostBeforeTheCoordinatorRemovesIt) {
   EXPECT_EQ(a.count<RebalanceStarted>(), a_rebalances + 1);
   EXPECT_GT(Clock::now(), b_lost);
   EXPECT_EQ(a.count<Lost>(), 0);
+}
+
+// CPU time used so far by the calling thread.
+std::chrono::microseconds thread_cpu_time() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return std::chrono::seconds(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         std::chrono::microseconds(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// While a JoinGroup is held by the coordinator (here: waiting for a stalled member until its
+// session expires), the member is alive for the coordinator, so it must not report Lost even
+// though its last heartbeat is older than the fencing bound -- and it must not spin meanwhile.
+TEST_F(GroupMemberTest, HeldJoinGroupIsNotLostPastTheFencingBound) {
+  Worker& a = add_worker("worker-a");
+  Worker& b = add_worker("worker-b");
+  ASSERT_TRUE(drive({&a, &b}, [&] { return settled({&a, &b}); }));
+  const int32_t generation = a.last_assigned()->generation;
+
+  // b stalls for good; c arrives. a rejoins and waits in JoinGroup until b's session expires.
+  Worker& c = add_worker("worker-c");
+  const auto started = Clock::now();
+  const auto cpu_before = thread_cpu_time();
+  ASSERT_TRUE(drive({&a, &c}, [&] { return settled({&a, &c}, generation); }));
+  const auto cpu_used = thread_cpu_time() - cpu_before;
+  EXPECT_GT(Clock::now() - started, milliseconds(1400)) << "the join was not held long";
+  expect_assignments({&a, &c});
+  EXPECT_EQ(a.count<Lost>(), 0);
+  EXPECT_GE(a.count<RebalanceStarted>(), 1);
+  EXPECT_LT(cpu_used, milliseconds(700)) << "polling spun while the JoinGroup was held";
 }
 
 TEST_F(GroupMemberTest, RequestRejoinWithNewMetadataStartsANewGeneration) {
