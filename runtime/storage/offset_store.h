@@ -20,18 +20,11 @@
 
 #include "broker-lite/log/file_system.h"
 #include "broker-lite/util/status.h"
+#include "runtime/storage/source_offsets.h"
 
 namespace sluice::storage {
 
-// One offset change. `value_json` nullopt removes the key (a tombstone).
-struct OffsetEntry {
-  std::string key_json;
-  std::optional<std::string> value_json;
-
-  bool operator==(const OffsetEntry&) const = default;
-};
-
-class FileOffsetStore {
+class FileOffsetStore : public SourceOffsets {
  public:
   // Loads the file at `path`. `fs` is borrowed and must outlive the store. A missing file gives
   // an empty store; a leftover `<path>.tmp` is removed. A file that does not parse completely
@@ -48,16 +41,16 @@ class FileOffsetStore {
   // is durable. Nothing is written when nothing changed. A malformed key or value rejects the
   // whole batch (kInvalidArgument, nothing applied). On a write error the merged state stays in
   // memory and the next call writes it again. Thread-safe; flushes are serialized.
-  [[nodiscard]] Status put_and_flush(std::span<const OffsetEntry> entries);
+  [[nodiscard]] Status put_and_flush(std::span<const OffsetEntry> entries) override;
 
   // The value stored for `key_json` (compared as bytes). Thread-safe.
-  std::optional<std::string> get(std::string_view key_json) const;
+  std::optional<std::string> get(std::string_view key_json) const override;
 
   // Every entry whose key's first array element is `connector`, in key order. Thread-safe.
-  std::vector<OffsetEntry> entries_for_connector(std::string_view connector) const;
+  std::vector<OffsetEntry> entries_for_connector(std::string_view connector) const override;
 
   // Removes every entry of `connector` and flushes as put_and_flush does.
-  [[nodiscard]] Status remove_connector(std::string_view connector);
+  [[nodiscard]] Status remove_connector(std::string_view connector) override;
 
   // Number of entries held. Thread-safe.
   size_t size() const;
