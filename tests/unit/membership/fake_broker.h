@@ -28,6 +28,7 @@
 #include "broker-lite/protocol/messages.h"
 #include "broker-lite/protocol/request_header.h"
 #include "broker-lite/protocol/wire.h"
+#include "tests/unit/kafka/in_process_broker.h"
 #include "tests/unit/server/broker_test_util.h"
 
 namespace sluice::membership::testing {
@@ -180,20 +181,12 @@ inline uint16_t closed_port() {
 
 // A real broker-lite in-process whose coordinator accepts session timeouts from 500 ms, so that
 // session expiry can be tested in about a second.
-class MembershipBrokerTest : public ::testing::Test {
+class MembershipBrokerTest : public kafka_client::testing::InProcessBrokerTest {
  protected:
-  void SetUp() override {
-    broker::BrokerConfig config = broker::testing::test_config(dir_.path() + "/broker");
+  // Sessions of a second or two keep the tests short.
+  void configure(broker::BrokerConfig& config) override {
     config.group_min_session_timeout_ms = 500;
-    broker_ = std::make_unique<broker::testing::BrokerThread>(std::move(config));
-    ASSERT_TRUE(broker_->start());
-    bootstrap_ = "127.0.0.1:" + std::to_string(broker_->port());
   }
-  void TearDown() override { broker_->stop(); }
-
-  broker::testing::TempDir dir_;
-  std::unique_ptr<broker::testing::BrokerThread> broker_;
-  std::string bootstrap_;
 };
 
 }  // namespace sluice::membership::testing
