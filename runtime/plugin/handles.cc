@@ -122,15 +122,18 @@ Status ConnectorHandle::start(const config::Props& cfg) {
   return call("start", [&] { return hooks_->start(instance_, view.get()); });
 }
 
-Result<std::vector<config::Props>> ConnectorHandle::task_configs(uint32_t max_tasks) {
+Result<std::vector<config::Props>> ConnectorHandle::task_configs(uint32_t max_tasks,
+                                                                 bool enforce_max) {
   const sluice_config* tasks = nullptr;
   uint32_t count = 0;
   SLUICE_RETURN_IF_ERROR(call(
       "task_configs", [&] { return hooks_->task_configs(instance_, max_tasks, &tasks, &count); }));
   if (count > max_tasks) {
-    return bad_output("task_configs", "returned " + std::to_string(count) +
-                                          " task configs but tasks.max is " +
-                                          std::to_string(max_tasks));
+    const std::string excess = "returned " + std::to_string(count) +
+                               " task configs but tasks.max is " + std::to_string(max_tasks);
+    if (enforce_max) return bad_output("task_configs", excess);
+    SLUICE_LOG(kWarn, ctx_->subject(),
+               info_->class_name + " " + excess + "; running them all (tasks.max.enforce=false)");
   }
   if (tasks == nullptr && count != 0) {
     return bad_output("task_configs", "returned a NULL array with count " + std::to_string(count));

@@ -108,8 +108,10 @@ class ConnectorHandle : public PluginInstance {
   // unknown key to the top level). A non-OK result is a top-level error. NULL hook: OK.
   Status validate(const config::Props& cfg, std::vector<KeyError>* key_errors);
   Status start(const config::Props& cfg);
-  // Copies of the task configs; more than `max_tasks` is an error (tasks.max.enforce).
-  Result<std::vector<config::Props>> task_configs(uint32_t max_tasks);
+  // Copies of the task configs. More than `max_tasks` is an error when `enforce_max` is true
+  // (tasks.max.enforce, the default); otherwise they are kept and a warning is logged, as
+  // Kafka Connect does with tasks.max.enforce=false.
+  Result<std::vector<config::Props>> task_configs(uint32_t max_tasks, bool enforce_max = true);
   Status stop();
   bool has_alter_offsets() const { return hooks_->alter_offsets != nullptr; }
   // kUnsupported when the plugin has no alter_offsets hook.

@@ -5,6 +5,7 @@
 
 #include "broker-lite/util/logging.h"
 #include "broker-lite/util/nearest_name.h"
+#include "runtime/config/config_key.h"
 #include "runtime/config/providers.h"
 #include "runtime/data/converter.h"
 #include "runtime/data/fields.h"
@@ -400,16 +401,9 @@ void Herder::start_connector(Connector& c) {
     fail_connector(c, std::string(started.message()));
     return;
   }
-  int64_t max_tasks = long_value(c.resolved, "tasks.max", 1);
-  auto configs = c.handle->task_configs(static_cast<uint32_t>(std::max<int64_t>(1, max_tasks)));
+  auto configs = generate_task_configs(c);
   if (!configs.is_ok()) {
     fail_connector(c, std::string(configs.status().message()));
-    return;
-  }
-  if (static_cast<int64_t>(configs.value().size()) > max_tasks) {
-    fail_connector(c, "connector " + c.name + " generated " +
-                          std::to_string(configs.value().size()) +
-                          " task configs, more than tasks.max=" + std::to_string(max_tasks));
     return;
   }
   c.task_configs = std::move(configs).value();
@@ -496,11 +490,18 @@ void Herder::restart_one_task(Connector& c, int task) {
   start_task(c, task);
 }
 
+Result<std::vector<config::Props>> Herder::generate_task_configs(Connector& c) {
+  const int64_t max_tasks = std::max<int64_t>(1, long_value(c.resolved, "tasks.max", 1));
+  auto enforce = c.resolved.find("tasks.max.enforce");
+  const bool enforce_max =
+      enforce == c.resolved.end() || config::parse_bool(enforce->second).value_or(true);
+  return c.handle->task_configs(static_cast<uint32_t>(max_tasks), enforce_max);
+}
+
 void Herder::reconfigure_tasks(const std::string& name) {
   Connector* c = find(name);
   if (c == nullptr || !c->handle || c->target == TargetState::kStopped) return;
-  int64_t max_tasks = long_value(c->resolved, "tasks.max", 1);
-  auto configs = c->handle->task_configs(static_cast<uint32_t>(std::max<int64_t>(1, max_tasks)));
+  auto configs = generate_task_configs(*c);
   if (!configs.is_ok()) {
     fail_connector(*c, std::string(configs.status().message()));
     return;

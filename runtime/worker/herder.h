@@ -142,6 +142,9 @@ class Herder final : public rest::HerderApi {
   void apply_pause(Connector& c, bool paused);
   void restart_one_task(Connector& c, int task);
   void reconfigure_tasks(const std::string& name);
+  // Asks the connector instance for its task configs, bounded by tasks.max (a hard bound
+  // unless tasks.max.enforce is false).
+  Result<std::vector<config::Props>> generate_task_configs(Connector& c);
   rest::ConnectorInfo info_of(const Connector& c);
   rest::ConnectorStateInfo status_of(const Connector& c) const;
   config::Props masked(const Connector& c, const config::Props& props);

@@ -1,10 +1,10 @@
 // TaskRunner: see task_runner.h.
 #include "runtime/worker/task_runner.h"
 
-#include <charconv>
 #include <exception>
 
 #include "broker-lite/util/logging.h"
+#include "runtime/config/config_key.h"
 #include "runtime/kafka/conf.h"
 #include "runtime/plugin/plugin_registry.h"
 #include "runtime/worker/status_store.h"
@@ -144,11 +144,8 @@ Result<rd_kafka_t*> TaskRunner::make_producer(std::string_view role, std::string
 int64_t long_value(const config::Props& props, const std::string& key, int64_t fallback) {
   auto it = props.find(key);
   if (it == props.end()) return fallback;
-  int64_t value = fallback;
-  const std::string& text = it->second;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size()) return fallback;
-  return value;
+  // The parser of the config checks, so a value they accepted is read the same way here.
+  return config::parse_long(it->second).value_or(fallback);
 }
 
 int64_t TaskRunner::connector_long(const std::string& key, int64_t fallback) const {

@@ -127,6 +127,10 @@ TEST_F(HandlesTest, TaskConfigsAreCopiedAndBounded) {
   EXPECT_EQ(too_many.status().message(),
             "com.example.FakeSourceConnector connector files failed in task_configs: FAILED: "
             "returned 2 task configs but tasks.max is 1");
+  // tasks.max.enforce=false: kept, with a warning.
+  auto unenforced = h->task_configs(1, /*enforce_max=*/false);
+  ASSERT_TRUE(unenforced.is_ok()) << unenforced.status().to_string();
+  EXPECT_EQ(unenforced->size(), 2u);
 }
 
 TEST_F(HandlesTest, ConnectorIsDestroyedOnce) {

@@ -71,7 +71,10 @@ TEST_F(LendSourceOffsetTest, AnOffsetThatIsNotFlatFieldsIsAnErrorNamingIt) {
   EXPECT_EQ(out_, nullptr);
 }
 
-TEST(LongValue, TakesOnlyAWholeIntegerValue) {
+// long_value reads a number the way the config checks accepted it (config::parse_long: blanks
+// around it and a leading '+' are fine), so that a value that passed validation is never
+// silently replaced by the fallback.
+TEST(LongValue, ReadsWhatTheConfigChecksAccept) {
   const config::Props props{{"tasks.max", "12"},
                             {"negative", "-3"},
                             {"suffix", "12x"},
@@ -82,7 +85,9 @@ TEST(LongValue, TakesOnlyAWholeIntegerValue) {
   EXPECT_EQ(long_value(props, "tasks.max", 1), 12);
   EXPECT_EQ(long_value(props, "negative", 1), -3);
   EXPECT_EQ(long_value(props, "absent", 1), 1);
-  for (const char* key : {"suffix", "blank", "plus", "empty", "huge"}) {
+  EXPECT_EQ(long_value(props, "blank", 5), 12);
+  EXPECT_EQ(long_value(props, "plus", 5), 12);
+  for (const char* key : {"suffix", "empty", "huge"}) {
     EXPECT_EQ(long_value(props, key, 5), 5) << key;
   }
 }
