@@ -302,7 +302,7 @@ Status SinkTaskRunner::put_batch() {
                "sink task " + subject_ + ": put: " + std::string(put.message()) +
                    " (retrying the same batch)");
     set_all_paused(true);
-    wait_while_paused(backoff);  // an interruptible sleep
+    sleep_unless_stopped(backoff);
     backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
     set_all_paused(paused());
   }

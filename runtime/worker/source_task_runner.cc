@@ -121,7 +121,7 @@ Status SourceTaskRunner::loop() {
       SLUICE_LOG(
           kWarn, "worker",
           "source task " + subject_ + " poll: " + std::string(polled.message()) + " (retrying)");
-      wait_while_paused(backoff);  // an interruptible sleep (stop wakes it)
+      sleep_unless_stopped(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
       continue;
     }

@@ -99,6 +99,11 @@ void TaskRunner::wait_while_paused(std::chrono::milliseconds max_wait) {
   cv_.wait_for(lock, max_wait, [this] { return !paused_.load() || stop_.load(); });
 }
 
+void TaskRunner::sleep_unless_stopped(std::chrono::milliseconds duration) {
+  std::unique_lock lock(mutex_);
+  cv_.wait_for(lock, duration, [this] { return stop_.load(); });
+}
+
 void TaskRunner::report_state() {
   auto current = services_.status->task(spec_.connector, spec_.task);
   if (current && current->state == RuntimeState::kFailed) return;

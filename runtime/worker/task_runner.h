@@ -71,6 +71,8 @@ class TaskRunner : public plugin::InstanceListener,
   bool paused() const { return paused_.load(std::memory_order_acquire); }
   // Blocks while paused and not stopping, up to `max_wait`.
   void wait_while_paused(std::chrono::milliseconds max_wait);
+  // Sleeps `duration` unless a stop is requested first (the back-off after a retriable error).
+  void sleep_unless_stopped(std::chrono::milliseconds duration);
   // Reports RUNNING or PAUSED (after task_start succeeded and on pause changes).
   void report_state();
   // Producer/consumer properties: `base` then worker `<worker_prefix>*` then connector
