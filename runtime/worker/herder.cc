@@ -35,18 +35,6 @@ std::optional<TargetState> parse_target(std::string_view text) {
 
 }  // namespace
 
-const char* target_state_name(TargetState state) {
-  switch (state) {
-    case TargetState::kRunning:
-      return "RUNNING";
-    case TargetState::kPaused:
-      return "PAUSED";
-    case TargetState::kStopped:
-      return "STOPPED";
-  }
-  return "RUNNING";
-}
-
 struct Herder::Connector {
   std::string name;
   config::Props raw;           // as configured (placeholders unresolved); what is persisted
@@ -54,39 +42,7 @@ struct Herder::Connector {
   config::Props placeholders;  // keys whose value came from a placeholder → raw text
   const plugin::PluginInfo* plugin = nullptr;
   TargetState target = TargetState::kRunning;
-  std::unique_ptr<ConnectorListener> listener;
-  std::unique_ptr<plugin::ConnectorHandle> handle;
-  std::vector<config::Props> task_configs;
-  std::map<int, std::shared_ptr<TaskRunner>> tasks;
-};
-
-class Herder::ConnectorListener final : public plugin::InstanceListener {
- public:
-  ConnectorListener(Herder* herder, std::string name) : herder_(herder), name_(std::move(name)) {}
-  void request_task_reconfiguration() override {
-    std::string name = name_;
-    Herder* herder = herder_;
-    herder_->post([herder, name] { herder->reconfigure_tasks(name); });
-  }
-  void raise_error(std::string message) override {
-    std::string name = name_;
-    Herder* herder = herder_;
-    herder_->post([herder, name, message] {
-      if (Connector* c = herder->find(name)) {
-        herder->fail_connector(
-            *c, c->plugin->class_name + " connector " + name + " raised an error: " + message);
-      }
-    });
-  }
-  Status offset_get(const sluice_field* partition, uint32_t n, const sluice_field** out,
-                    uint32_t* out_n) override {
-    return lend_source_offset(*herder_->services_.offsets, name_, partition, n, &lent_, out, out_n);
-  }
-
- private:
-  Herder* herder_;
-  std::string name_;
-  data::OwnedFields lent_;
+  std::vector<config::Props> task_configs;  // the last ones generated (and persisted)
 };
 
 Herder::Herder(WorkerServices services) : services_(std::move(services)) {}
@@ -160,19 +116,7 @@ void Herder::shutdown() {
   readiness_.store(rest::Readiness::kShuttingDown);
   Status stopped = call_status([this] {
     // Every connector's tasks at once, each bounded by the graceful timeout.
-    std::vector<std::shared_ptr<TaskRunner>> runners;
-    for (auto& [name, c] : connectors_) {
-      for (auto& [id, runner] : c->tasks) {
-        runner->request_stop();
-        runners.push_back(runner);
-      }
-    }
-    auto deadline = stop_deadline();
-    for (auto& runner : runners) runner->join_until(deadline);
-    for (auto& [name, c] : connectors_) {
-      c->tasks.clear();
-      stop_connector_instance(*c);
-    }
+    worker_.stop_all();
     return Status::ok();
   });
   if (!stopped.is_ok()) {
@@ -354,7 +298,6 @@ Result<rest::ConnectorInfo> Herder::create_locked(const std::string& name, confi
   c->placeholders = std::move(validation.value().placeholders);
   c->plugin = plugin.value();
   c->target = target;
-  c->listener = std::make_unique<ConnectorListener>(this, name);
   SLUICE_RETURN_IF_ERROR(persist(*c));
   Connector& ref = *c;
   connectors_.emplace(name, std::move(c));
@@ -383,37 +326,15 @@ void Herder::warn_unknown_keys(const Connector& c) {
 }
 
 void Herder::start_connector(Connector& c) {
-  if (c.target == TargetState::kStopped) {
-    services_.status->put_connector(c.name, {RuntimeState::kStopped, services_.worker_id, ""});
-    return;
-  }
-  services_.status->put_connector(c.name, {RuntimeState::kUnassigned, services_.worker_id, ""});
-  auto context = plugin::make_context({c.name, -1, services_.worker_id, c.plugin->class_name},
-                                      c.listener.get(), nullptr);
-  auto handle = plugin::ConnectorHandle::create(*c.plugin, std::move(context));
-  if (!handle.is_ok()) {
-    fail_connector(c, std::string(handle.status().message()));
-    return;
-  }
-  c.handle = std::move(handle).value();
-  Status started = c.handle->start(c.resolved);
-  if (!started.is_ok()) {
-    fail_connector(c, std::string(started.message()));
-    return;
-  }
-  auto configs = generate_task_configs(c);
-  if (!configs.is_ok()) {
-    fail_connector(c, std::string(configs.status().message()));
-    return;
-  }
+  Status started = worker_.start_connector(c.name, *c.plugin, c.resolved, c.target);
+  if (!started.is_ok() || c.target == TargetState::kStopped) return;
+  auto configs = worker_.connector_task_configs(c.name);
+  if (!configs.is_ok()) return;  // the Worker made the connector FAILED
   c.task_configs = std::move(configs).value();
   Status persisted = persist(c);
   if (!persisted.is_ok()) {
     SLUICE_LOG(kError, "herder", "connector " + c.name + ": " + persisted.to_string());
   }
-  services_.status->put_connector(
-      c.name, {c.target == TargetState::kPaused ? RuntimeState::kPaused : RuntimeState::kRunning,
-               services_.worker_id, ""});
   start_tasks(c);
 }
 
@@ -429,86 +350,32 @@ void Herder::start_task(Connector& c, int task) {
   spec.connector_config = c.resolved;
   spec.task_config = c.task_configs[static_cast<size_t>(task)];
   spec.paused = c.target == TargetState::kPaused;
-  std::shared_ptr<TaskRunner> runner;
-  if (c.plugin->kind == plugin::PluginKind::kSource) {
-    runner = std::make_shared<SourceTaskRunner>(services_, std::move(spec));
-  } else {
-    runner = std::make_shared<SinkTaskRunner>(services_, std::move(spec));
-  }
-  c.tasks[task] = runner;
-  runner->start();
+  worker_.start_task(std::move(spec));
 }
 
-std::chrono::steady_clock::time_point Herder::stop_deadline() const {
-  return std::chrono::steady_clock::now() +
-         std::chrono::milliseconds(services_.config->get_long("task.shutdown.graceful.timeout.ms"));
-}
-
-void Herder::stop_tasks(Connector& c) {
-  for (auto& [id, runner] : c.tasks) runner->request_stop();
-  auto deadline = stop_deadline();
-  for (auto& [id, runner] : c.tasks) runner->join_until(deadline);
-  c.tasks.clear();
-  services_.status->remove_tasks(c.name);
-}
-
-void Herder::stop_connector_instance(Connector& c) {
-  if (!c.handle) return;
-  Status stopped = c.handle->stop();
-  if (!stopped.is_ok()) {
-    SLUICE_LOG(kWarn, "herder", "connector " + c.name + ": " + stopped.to_string());
-  }
-  c.handle.reset();
-}
-
-void Herder::fail_connector(Connector& c, const std::string& trace) {
-  std::string full = trace + "\nplugin: " + c.plugin->class_name + " " + c.plugin->version + " (" +
-                     c.plugin->library_file + ")";
-  SLUICE_LOG(kError, "herder", "connector " + c.name + " failed: " + trace);
-  stop_tasks(c);
-  stop_connector_instance(c);
-  services_.status->put_connector(c.name, {RuntimeState::kFailed, services_.worker_id, full});
-}
-
-void Herder::apply_pause(Connector& c, bool paused) {
-  auto state = services_.status->connector(c.name);
-  if (state && state->state != RuntimeState::kFailed) {
-    services_.status->put_connector(
-        c.name, {paused ? RuntimeState::kPaused : RuntimeState::kRunning, services_.worker_id, ""});
-  }
-  for (auto& [id, runner] : c.tasks) runner->set_paused(paused);
+void Herder::stop_connector_and_tasks(Connector& c) {
+  worker_.stop_connector_tasks(c.name);
+  worker_.stop_connector(c.name);
 }
 
 void Herder::restart_one_task(Connector& c, int task) {
-  auto it = c.tasks.find(task);
-  if (it != c.tasks.end()) {
-    it->second->request_stop();
-    it->second->join_until(stop_deadline());
-    c.tasks.erase(it);
-  }
+  worker_.stop_task(c.name, task);
   if (task < 0 || static_cast<size_t>(task) >= c.task_configs.size()) return;
   start_task(c, task);
 }
 
-Result<std::vector<config::Props>> Herder::generate_task_configs(Connector& c) {
-  const int64_t max_tasks = std::max<int64_t>(1, long_value(c.resolved, "tasks.max", 1));
-  auto enforce = c.resolved.find("tasks.max.enforce");
-  const bool enforce_max =
-      enforce == c.resolved.end() || config::parse_bool(enforce->second).value_or(true);
-  return c.handle->task_configs(static_cast<uint32_t>(max_tasks), enforce_max);
+void Herder::task_reconfiguration_requested(const std::string& name) {
+  reconfigure_tasks(name);
 }
 
 void Herder::reconfigure_tasks(const std::string& name) {
   Connector* c = find(name);
-  if (c == nullptr || !c->handle || c->target == TargetState::kStopped) return;
-  auto configs = generate_task_configs(*c);
-  if (!configs.is_ok()) {
-    fail_connector(*c, std::string(configs.status().message()));
-    return;
-  }
+  if (c == nullptr || !worker_.has_instance(name) || c->target == TargetState::kStopped) return;
+  auto configs = worker_.connector_task_configs(name);
+  if (!configs.is_ok()) return;  // the Worker made the connector FAILED
   if (configs.value() == c->task_configs) return;
   SLUICE_LOG(kInfo, "herder", "connector " + name + ": task configs changed, restarting tasks");
-  stop_tasks(*c);
+  worker_.stop_connector_tasks(name);
   c->task_configs = std::move(configs).value();
   (void)persist(*c);
   start_tasks(*c);
@@ -642,8 +509,7 @@ Result<Herder::PutResult> Herder::put_connector_config(const std::string& name,
     auto validation = validate_for_create(*plugin.value(), config);
     if (!validation.is_ok()) return validation.status();
     if (config == existing->raw) return PutResult{info_of(*existing), false};
-    stop_tasks(*existing);
-    stop_connector_instance(*existing);
+    stop_connector_and_tasks(*existing);
     existing->raw = std::move(config);
     existing->resolved = std::move(validation.value().resolved);
     existing->placeholders = std::move(validation.value().placeholders);
@@ -740,8 +606,7 @@ Result<std::optional<rest::ConnectorStateInfo>> Herder::restart_connector(
     const bool connector_failed =
         connector_state && connector_state->state == RuntimeState::kFailed;
     if (!req.include_tasks && !req.only_failed) {
-      stop_tasks(c);
-      stop_connector_instance(c);
+      stop_connector_and_tasks(c);
       start_connector(c);
       return Answer{};
     }
@@ -758,8 +623,7 @@ Result<std::optional<rest::ConnectorStateInfo>> Herder::restart_connector(
     if (restart_connector) {
       answer.connector.state = "RESTARTING";
       answer.connector.trace.reset();
-      stop_tasks(c);
-      stop_connector_instance(c);
+      stop_connector_and_tasks(c);
       start_connector(c);  // regenerates and starts every task
     } else {
       for (int task : tasks_to_restart) restart_one_task(c, task);
@@ -776,7 +640,7 @@ Status Herder::pause_connector(const std::string& name) {
     if (c.target == TargetState::kStopped) return Status::ok();  // Connect leaves STOPPED alone
     c.target = TargetState::kPaused;
     SLUICE_RETURN_IF_ERROR(persist(c));
-    apply_pause(c, true);
+    worker_.set_paused(name, true);
     return Status::ok();
   });
 }
@@ -793,7 +657,7 @@ Status Herder::resume_connector(const std::string& name) {
       start_connector(c);
       return Status::ok();
     }
-    apply_pause(c, false);
+    worker_.set_paused(name, false);
     return Status::ok();
   });
 }
@@ -804,12 +668,11 @@ Status Herder::stop_connector(const std::string& name) {
     if (!found.is_ok()) return found.status();
     Connector& c = *found.value();
     c.target = TargetState::kStopped;
-    stop_tasks(c);
-    stop_connector_instance(c);
+    stop_connector_and_tasks(c);
     c.task_configs.clear();
     SLUICE_RETURN_IF_ERROR(persist(c));
-    services_.status->put_connector(name, {RuntimeState::kStopped, services_.worker_id, ""});
-    return Status::ok();
+    // With target STOPPED the Worker creates no instance; it reports the connector STOPPED.
+    return worker_.start_connector(name, *c.plugin, c.resolved, TargetState::kStopped);
   });
 }
 
@@ -818,8 +681,7 @@ Status Herder::delete_connector(const std::string& name) {
     auto found = find_or_404(name);
     if (!found.is_ok()) return found.status();
     Connector& c = *found.value();
-    stop_tasks(c);
-    stop_connector_instance(c);
+    stop_connector_and_tasks(c);
     if (services_.connectors != nullptr) SLUICE_RETURN_IF_ERROR(services_.connectors->remove(name));
     services_.status->remove_connector(name);
     services_.active_topics->reset(name);

@@ -1,8 +1,10 @@
-// Herder: the standalone worker's control plane. It owns every connector instance and its task
-// runners and implements the REST layer's HerderApi. All connector operations run one at a time
-// on the herder thread (a queue of jobs); REST threads post a job and wait for its result
-// (90 s, then "Request timed out"). Connector hooks are only ever called on the herder thread;
-// task hooks only on their task threads (docs/design/worker.md §2, §4).
+// Herder: the standalone worker's control plane. It implements the REST layer's HerderApi:
+// validation, the connectors' configs, target states and task configs, their persistence
+// (connector store, offset file), and decides what runs; the Worker (worker.h) runs it. All
+// connector operations run one at a time on the herder thread (a queue of jobs); REST threads
+// post a job and wait for its result (90 s, then "Request timed out"). The Worker is called
+// only from that thread, so connector hooks are only ever called there; task hooks only on
+// their task threads (docs/design/worker.md §2, §4).
 #pragma once
 
 #include <chrono>
@@ -23,14 +25,12 @@
 #include "runtime/rest/herder_api.h"
 #include "runtime/worker/status_store.h"
 #include "runtime/worker/task_runner.h"
+#include "runtime/worker/worker.h"
 #include "runtime/worker/worker_services.h"
 
 namespace sluice::worker {
 
-enum class TargetState { kRunning, kPaused, kStopped };
-const char* target_state_name(TargetState state);
-
-class Herder final : public rest::HerderApi {
+class Herder final : public rest::HerderApi, private WorkerListener {
  public:
   // `services` pointers are borrowed and must outlive the herder.
   explicit Herder(WorkerServices services);
@@ -88,15 +88,16 @@ class Herder final : public rest::HerderApi {
 
  private:
   struct Connector;
-  // Receives the connector's calls from the plugin (any thread) and turns them into jobs.
-  class ConnectorListener;
 
   // Runs `job` on the herder thread and waits for it (up to 90 s).
   template <typename T>
   Result<T> call(std::function<Result<T>()> job);
   Status call_status(std::function<Status()> job);
-  void post(std::function<void()> job);
   void thread_main();
+
+  // WorkerListener
+  void post(std::function<void()> job) override;
+  void task_reconfiguration_requested(const std::string& name) override;
 
   // --- herder thread only ---
   Connector* find(const std::string& name);
@@ -126,25 +127,16 @@ class Herder final : public rest::HerderApi {
   Status persist(const Connector& c);
   // Logs a warning for each key neither the plugin nor the host defines, with the nearest key.
   void warn_unknown_keys(const Connector& c);
-  // Starts the connector instance and its tasks according to its target state.
+  // Starts the connector instance according to its target state, stores its task configs and
+  // starts its tasks (through the Worker).
   void start_connector(Connector& c);
   void start_tasks(Connector& c);
   // Starts task `task` of `c` from its stored task config.
   void start_task(Connector& c, int task);
-  // When tasks asked to stop now must have finished: now + task.shutdown.graceful.timeout.ms.
-  std::chrono::steady_clock::time_point stop_deadline() const;
-  // Stops (in parallel, bounded) and forgets the connector's tasks.
-  void stop_tasks(Connector& c);
-  void stop_connector_instance(Connector& c);
-  void fail_connector(Connector& c, const std::string& trace);
-  // After a pause or resume of a connector that is not STOPPED: its status becomes PAUSED or
-  // RUNNING (a FAILED one stays FAILED) and its tasks pause or resume.
-  void apply_pause(Connector& c, bool paused);
+  // Stops the connector's tasks (in parallel, bounded) and its instance.
+  void stop_connector_and_tasks(Connector& c);
   void restart_one_task(Connector& c, int task);
   void reconfigure_tasks(const std::string& name);
-  // Asks the connector instance for its task configs, bounded by tasks.max (a hard bound
-  // unless tasks.max.enforce is false).
-  Result<std::vector<config::Props>> generate_task_configs(Connector& c);
   rest::ConnectorInfo info_of(const Connector& c);
   rest::ConnectorStateInfo status_of(const Connector& c) const;
   config::Props masked(const Connector& c, const config::Props& props);
@@ -160,8 +152,12 @@ class Herder final : public rest::HerderApi {
   std::mutex cluster_id_mutex_;
   std::string cluster_id_;
 
+  Worker worker_{services_, this};                                // herder thread only
   std::map<std::string, std::unique_ptr<Connector>> connectors_;  // herder thread only
   std::map<std::string, std::unique_ptr<config::ConnectorConfigDef>> config_defs_;
 };
+
+// The name distributed mode's design uses for it (docs/design/distributed.md §3).
+using StandaloneHerder = Herder;
 
 }  // namespace sluice::worker

@@ -7,7 +7,7 @@
 #include "runtime/data/json_writer.h"
 #include "runtime/kafka/admin.h"
 #include "runtime/plugin/plugin_registry.h"
-#include "runtime/storage/offset_store.h"
+#include "runtime/storage/source_offsets.h"
 #include "runtime/worker/status_store.h"
 
 namespace sluice::worker {
@@ -27,7 +27,7 @@ std::string source_offset_key(std::string_view connector, const sluice_field* pa
   return key;
 }
 
-Status lend_source_offset(storage::FileOffsetStore& offsets, std::string_view connector,
+Status lend_source_offset(const storage::SourceOffsets& offsets, std::string_view connector,
                           const sluice_field* partition, uint32_t count, data::OwnedFields* lent,
                           const sluice_field** out, uint32_t* out_n) {
   auto value = offsets.get(source_offset_key(connector, partition, count));

@@ -116,7 +116,7 @@ std::string source_offset_key(std::string_view connector, const sluice_field* pa
 // The offset reader hook (offset_get) of a source connector or task: the committed offset of
 // `connector`'s source partition `partition[0..count)`, stored into *lent and lent through
 // *out/*out_n until *lent is next assigned. kNotFound when no offset is stored.
-Status lend_source_offset(storage::FileOffsetStore& offsets, std::string_view connector,
+Status lend_source_offset(const storage::SourceOffsets& offsets, std::string_view connector,
                           const sluice_field* partition, uint32_t count, data::OwnedFields* lent,
                           const sluice_field** out, uint32_t* out_n);
 

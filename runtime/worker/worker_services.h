@@ -15,7 +15,7 @@ namespace sluice::plugin {
 class PluginRegistry;
 }
 namespace sluice::storage {
-class FileOffsetStore;
+class SourceOffsets;
 class FileConnectorStore;
 }  // namespace sluice::storage
 namespace sluice::kafka_client {
@@ -42,7 +42,7 @@ class ActiveTopics {
 struct WorkerServices {
   const config::WorkerConfig* config = nullptr;
   plugin::PluginRegistry* plugins = nullptr;
-  storage::FileOffsetStore* offsets = nullptr;
+  storage::SourceOffsets* offsets = nullptr;          // the offset file (standalone) or topic
   storage::FileConnectorStore* connectors = nullptr;  // may be null: connectors not persisted
   StatusStore* status = nullptr;
   kafka_client::Admin* admin = nullptr;
