@@ -72,6 +72,16 @@ class RestServerTest : public ::testing::Test {
     return reply;
   }
 
+  // Waits (up to 10 s) until the fake herder has been called more than `calls_before` times,
+  // i.e. a request sent before is inside the herder; returns whether it happened.
+  bool reached_herder(int calls_before) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (herder_.calls == calls_before && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return herder_.calls > calls_before;
+  }
+
   // Sends `bytes` on a new connection and returns everything the server sends until it closes
   // the connection (or 5 s pass). `half_close` shuts down the sending side after `bytes`.
   std::string raw(const std::string& bytes, bool half_close = false) {
@@ -622,11 +632,7 @@ TEST_F(RestServerTest, StopFinishesInFlightRequestsThenRefusesConnections) {
   auto in_flight =
       std::async(std::launch::async, [this] { return call("GET", "/connectors/c/status"); });
   // Stop only once the request is inside the herder (a fixed sleep races on a busy machine).
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (herder_.calls == calls_before && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ASSERT_GT(herder_.calls, calls_before) << "the request never reached the herder";
+  ASSERT_TRUE(reached_herder(calls_before)) << "the request never reached the herder";
   server_->stop();
   Reply finished = in_flight.get();
   EXPECT_EQ(finished.status, 200);
@@ -656,11 +662,8 @@ TEST_F(RestServerTest, RequestsArrivingWhileStoppingAreRefusedWithoutTheHerder) 
   const int calls_before = herder_.calls;
   auto in_flight =
       std::async(std::launch::async, [this] { return call("GET", "/connectors/c/status"); });
+  ASSERT_TRUE(reached_herder(calls_before)) << "the request never reached the herder";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (herder_.calls == calls_before && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ASSERT_GT(herder_.calls, calls_before) << "the request never reached the herder";
   const uint16_t port = server_->port();
   auto stopping = std::async(std::launch::async, [this] { server_->stop(); });
   // stop() has begun once the listener refuses connections.
@@ -694,10 +697,7 @@ TEST_F(RestServerTest, StopIsBoundedWhenTheHerderIsStuck) {
       return -1;  // the connection was closed by stop()
     }
   });
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (herder_.calls == calls_before && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  (void)reached_herder(calls_before);
   const auto started = std::chrono::steady_clock::now();
   server_->stop();
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1800));
