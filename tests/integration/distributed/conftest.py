@@ -1,0 +1,31 @@
+"""Fixture of the distributed-mode suite: make_cluster(workers=3, delay_ms=..., **kwargs) starts a
+broker and `workers` `sluice distributed` processes (sluice_it/cluster.py) in the test's tmp_path.
+Every cluster made is reaped at teardown (workers SIGTERM then SIGKILL, then the broker), also
+when the test fails; a failing test prints every worker's log tail and the broker's."""
+
+import pytest
+
+from sluice_it.cluster import Cluster
+
+
+def _test_failed(node):
+    return any(getattr(getattr(node, "report_" + when, None), "failed", False)
+               for when in ("setup", "call"))
+
+
+@pytest.fixture
+def make_cluster(request, tmp_path):
+    made = []
+
+    def make(workers=3, delay_ms=5000, **kwargs):
+        c = Cluster(tmp_path / f"cluster{len(made)}", delay_ms=delay_ms, **kwargs)
+        made.append(c)
+        c.start(workers)
+        return c
+
+    yield make
+    failed = _test_failed(request.node)
+    for c in made:
+        c.close()
+        if failed:
+            print(c.log_tails(80))
