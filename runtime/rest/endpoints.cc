@@ -14,6 +14,7 @@
 
 #include "broker-lite/util/logging.h"
 #include "runtime/rest/entities.h"
+#include "runtime/rest/request_signature.h"
 
 namespace sluice::rest {
 
@@ -116,8 +117,8 @@ bool same_plugin(std::string_view included, std::string_view path_plugin) {
 
 }  // namespace
 
-Endpoints::Endpoints(HerderApi* herder, EndpointOptions options)
-    : herder_(herder), options_(std::move(options)), probe_(herder) {
+Endpoints::Endpoints(HerderApi* herder, EndpointOptions options, ClusterRouting* cluster)
+    : herder_(herder), options_(std::move(options)), cluster_(cluster), probe_(herder) {
   add_routes();
 }
 
@@ -133,21 +134,23 @@ void Endpoints::add_routes() {
   r.add("GET", "/connectors",
         [this](const HttpRequest& req, const Params&) { return list_connectors(req); });
   r.add("POST", "/connectors",
-        [this](const HttpRequest& req, const Params&) { return create_connector(req); });
+        on_leader([this](const HttpRequest& req, const Params&) { return create_connector(req); }));
   r.add("GET", "/connectors/{c}", [h](const HttpRequest&, const Params& p) {
     return render(h->connector_info(p[0]), 200, [](const ConnectorInfo& i) { return to_json(i); });
   });
-  r.add("DELETE", "/connectors/{c}", [h](const HttpRequest&, const Params& p) {
-    return no_content(h->delete_connector(p[0]), 204);
-  });
+  r.add("DELETE", "/connectors/{c}", on_leader([h](const HttpRequest&, const Params& p) {
+          return no_content(h->delete_connector(p[0]), 204);
+        }));
   r.add("GET", "/connectors/{c}/config", [h](const HttpRequest&, const Params& p) {
     return render(h->connector_config(p[0]), 200,
                   [](const std::map<std::string, std::string>& c) { return json(c); });
   });
-  r.add("PUT", "/connectors/{c}/config",
-        [this](const HttpRequest& req, const Params& p) { return put_config(req, p[0]); });
+  r.add("PUT", "/connectors/{c}/config", on_leader([this](const HttpRequest& req, const Params& p) {
+          return put_config(req, p[0]);
+        }));
   r.add("PATCH", "/connectors/{c}/config",
-        [this](const HttpRequest& req, const Params& p) { return patch_config(req, p[0]); });
+        on_leader(
+            [this](const HttpRequest& req, const Params& p) { return patch_config(req, p[0]); }));
   r.add("GET", "/connectors/{c}/status", [h](const HttpRequest&, const Params& p) {
     return render(h->connector_status(p[0]), 200,
                   [](const ConnectorStateInfo& s) { return to_json(s); });
@@ -167,27 +170,30 @@ void Endpoints::add_routes() {
     return render(h->task_status(p[0], *task), 200,
                   [](const TaskStateInfo& s) { return to_json(s); });
   });
-  r.add("POST", "/connectors/{c}/tasks/{n}/restart", [h](const HttpRequest&, const Params& p) {
-    std::optional<int> task = parse_task_id(p[1]);
-    if (!task) return task_not_found(p[0], p[1]);
-    return no_content(h->restart_task(p[0], *task), 204);
-  });
+  r.add("POST", "/connectors/{c}/tasks/{n}/restart",
+        on_task_owner([h](const HttpRequest&, const Params& p) {
+          std::optional<int> task = parse_task_id(p[1]);
+          if (!task) return task_not_found(p[0], p[1]);
+          return no_content(h->restart_task(p[0], *task), 204);
+        }));
   r.add("POST", "/connectors/{c}/restart",
-        [this](const HttpRequest& req, const Params& p) { return restart_connector(req, p[0]); });
-  r.add("PUT", "/connectors/{c}/pause", [h](const HttpRequest&, const Params& p) {
-    return no_content(h->pause_connector(p[0]), 202);
-  });
-  r.add("PUT", "/connectors/{c}/resume", [h](const HttpRequest&, const Params& p) {
-    return no_content(h->resume_connector(p[0]), 202);
-  });
-  r.add("PUT", "/connectors/{c}/stop", [h](const HttpRequest&, const Params& p) {
-    return no_content(h->stop_connector(p[0]), 204);
-  });
+        on_leader([this](const HttpRequest& req, const Params& p) {
+          return restart_connector(req, p[0]);
+        }));
+  r.add("PUT", "/connectors/{c}/pause", on_leader([h](const HttpRequest&, const Params& p) {
+          return no_content(h->pause_connector(p[0]), 202);
+        }));
+  r.add("PUT", "/connectors/{c}/resume", on_leader([h](const HttpRequest&, const Params& p) {
+          return no_content(h->resume_connector(p[0]), 202);
+        }));
+  r.add("PUT", "/connectors/{c}/stop", on_leader([h](const HttpRequest&, const Params& p) {
+          return no_content(h->stop_connector(p[0]), 204);
+        }));
   r.add("GET", "/connectors/{c}/topics",
         [this](const HttpRequest&, const Params& p) { return active_topics(p[0]); });
-  r.add("PUT", "/connectors/{c}/topics/reset", [h](const HttpRequest&, const Params& p) {
-    return no_content(h->reset_active_topics(p[0]), 202);
-  });
+  r.add("PUT", "/connectors/{c}/topics/reset", on_leader([h](const HttpRequest&, const Params& p) {
+          return no_content(h->reset_active_topics(p[0]), 202);
+        }));
   r.add("GET", "/connectors/{c}/offsets", [h](const HttpRequest&, const Params& p) {
     return render(
         h->connector_offsets(p[0]), 200,
@@ -195,15 +201,21 @@ void Endpoints::add_routes() {
         ErrorContext::kOffsets);
   });
   r.add("PATCH", "/connectors/{c}/offsets",
-        [this](const HttpRequest& req, const Params& p) { return alter_offsets(req, p[0]); });
-  r.add("DELETE", "/connectors/{c}/offsets", [h](const HttpRequest&, const Params& p) {
-    return render(
-        h->reset_connector_offsets(p[0]), 200,
-        [](const std::string& message) {
-          return json{{"message", message}};
-        },
-        ErrorContext::kOffsets);
-  });
+        on_leader(
+            [this](const HttpRequest& req, const Params& p) { return alter_offsets(req, p[0]); }));
+  r.add("DELETE", "/connectors/{c}/offsets", on_leader([h](const HttpRequest&, const Params& p) {
+          return render(
+              h->reset_connector_offsets(p[0]), 200,
+              [](const std::string& message) {
+                return json{{"message", message}};
+              },
+              ErrorContext::kOffsets);
+        }));
+  if (cluster_ != nullptr) {
+    // Internal (worker to leader), signed; not served by a standalone worker.
+    r.add("POST", "/connectors/{c}/tasks",
+          [this](const HttpRequest& req, const Params& p) { return put_task_configs(req, p[0]); });
+  }
   r.add("GET", "/connector-plugins",
         [this](const HttpRequest& req, const Params&) { return connector_plugins(req); });
   r.add("GET", "/connector-plugins/{p}/config", [h](const HttpRequest&, const Params& p) {
@@ -216,6 +228,109 @@ void Endpoints::add_routes() {
     for (const RefusedPluginInfo& refused : h->refused_plugins()) out.push_back(to_json(refused));
     return json_response(200, std::move(out));
   });
+}
+
+Router::Handler Endpoints::on_leader(Router::Handler local) const {
+  if (cluster_ == nullptr) return local;
+  return [this, local = std::move(local)](const HttpRequest& req, const Params& p) {
+    if (req.header(kForwardedHeader)) return local(req, p);
+    return routed(req, p, cluster_->route_to_leader(), "the leader", local);
+  };
+}
+
+Router::Handler Endpoints::on_task_owner(Router::Handler local) const {
+  if (cluster_ == nullptr) return local;
+  return [this, local = std::move(local)](const HttpRequest& req, const Params& p) {
+    const std::optional<int> task = parse_task_id(p[1]);
+    if (req.header(kForwardedHeader) || !task) return local(req, p);
+    return routed(req, p, cluster_->route_to_task_owner(p[0], *task),
+                  "the worker running task " + p[0] + "-" + p[1], local);
+  };
+}
+
+HttpResponse Endpoints::routed(const HttpRequest& request, const Params& params,
+                               const RouteDecision& decision, const std::string& target_role,
+                               const Router::Handler& local) const {
+  switch (decision.kind) {
+    case RouteDecision::Kind::kHere:
+      break;
+    case RouteDecision::Kind::kConflict:
+      return error_response(409, decision.message.empty()
+                                     ? "Cannot complete the request: no leader is known (a "
+                                       "rebalance is probably in progress); retry shortly"
+                                     : decision.message);
+    case RouteDecision::Kind::kForward:
+      return forward(request, decision.base_url, target_role);
+  }
+  return local(request, params);
+}
+
+HttpResponse Endpoints::forward(const HttpRequest& request, const std::string& base_url,
+                                const std::string& target_role) const {
+  HeaderList signature;
+  if (std::optional<SessionKeyInfo> key = cluster_->session_key(); key && !key->key.empty()) {
+    Result<HeaderList> signed_headers =
+        sign_request(key->key, cluster_->signature_algorithm(), request.body);
+    if (!signed_headers.is_ok()) {
+      return error_response(500, "Cannot sign the request for " + target_role + " at " + base_url +
+                                     ": " + std::string(signed_headers.status().message()));
+    }
+    signature = std::move(signed_headers).value();
+  }
+  Result<HttpResponse> answer =
+      client_.forward(base_url, request, signature, options_.forward_timeout);
+  if (answer.is_ok()) {
+    SLUICE_LOG(kDebug, kLog,
+               request.method + " " + request.target() + " forwarded to " + target_role + " at " +
+                   base_url + ": " + std::to_string(answer->status));
+    return std::move(answer).value();
+  }
+  const std::string why(answer.status().message());
+  SLUICE_LOG(kWarn, kLog,
+             "could not forward " + request.method + " " + request.target() + " to " + target_role +
+                 " at " + base_url + ": " + why);
+  if (answer.status().code() == StatusCode::kUnavailable) {
+    return error_response(409, "Cannot complete the request: forwarding it to " + target_role +
+                                   " at " + base_url + " failed (" + why +
+                                   "); a rebalance may be in progress, retry shortly");
+  }
+  return error_response(
+      500, "Forwarding the request to " + target_role + " at " + base_url + " failed: " + why);
+}
+
+HttpResponse Endpoints::put_task_configs(const HttpRequest& request,
+                                         const std::string& name) const {
+  std::optional<SessionKeyInfo> key = cluster_->session_key();
+  Status verified = verify_request(request, key ? std::string_view(key->key) : std::string_view(),
+                                   cluster_->verification_algorithms());
+  if (!verified.is_ok()) {
+    return error_response(
+        403, "Task configs for connector " + name + ": " + std::string(verified.message()));
+  }
+  Result<json> body = required_body(request, "a JSON array of task configurations");
+  if (!body.is_ok()) return error_response(body.status());
+  if (!body->is_array()) {
+    return error_response(
+        400, "Task configs for connector " + name + " must be a JSON array of objects");
+  }
+  std::vector<std::map<std::string, std::string>> configs;
+  for (size_t i = 0; i < body->size(); ++i) {
+    const json& task = (*body)[i];
+    if (!task.is_object()) {
+      return error_response(400, "Task config " + std::to_string(i) + " of connector " + name +
+                                     " is not a JSON object");
+    }
+    std::map<std::string, std::string> config;
+    for (const auto& [key_name, value] : task.items()) {
+      if (!value.is_string()) {
+        return error_response(400, "Task config " + std::to_string(i) + " of connector " + name +
+                                       ": value of '" + key_name + "' is not a string");
+      }
+      config.emplace(key_name, value.get<std::string>());
+    }
+    configs.push_back(std::move(config));
+  }
+  return no_content(cluster_->put_task_configs(name, std::move(configs)), 204);
 }
 
 HttpResponse Endpoints::server_info() const {

@@ -1,7 +1,55 @@
 // Request helpers and the Status → HTTP status table (the rules are in herder_api.h).
 #include "runtime/rest/http_message.h"
 
+#include <cctype>
+
 namespace sluice::rest {
+
+namespace {
+
+// Appends `text` with every byte outside RFC 3986's unreserved set percent-encoded.
+void append_encoded(std::string_view text, std::string& out) {
+  constexpr char kHex[] = "0123456789ABCDEF";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0x0F]);
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> HttpRequest::header(std::string_view name) const {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [key, value] : headers) {
+    if (key == lower) return value;
+  }
+  return std::nullopt;
+}
+
+std::string HttpRequest::target() const {
+  std::string out;
+  for (const std::string& segment : segments) {
+    out.push_back('/');
+    append_encoded(segment, out);
+  }
+  if (out.empty()) out = "/";
+  char separator = '?';
+  for (const auto& [key, value] : query) {
+    out.push_back(separator);
+    separator = '&';
+    append_encoded(key, out);
+    out.push_back('=');
+    append_encoded(value, out);
+  }
+  return out;
+}
 
 std::vector<std::string> HttpRequest::query_values(const std::string& key) const {
   std::vector<std::string> values;

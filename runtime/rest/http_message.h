@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,13 +18,21 @@ namespace sluice::rest {
 
 // A parsed request. `segments` are the path's segments, percent-decoded (a trailing empty
 // segment from a final '/' is dropped); `query` holds decoded parameters in request order;
-// `body` is the raw body (already bounded by the size limit).
+// `headers` the request headers in order with lower-cased names (values as sent); `body` is the
+// raw body (already bounded by the size limit).
 struct HttpRequest {
   std::string method;
   std::vector<std::string> segments;
   std::vector<std::pair<std::string, std::string>> query;
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool has_body = false;  // a Content-Length or chunked body was sent (even an empty one)
+
+  // The first value of header `name` (any case; `headers` must hold lower-cased names), if any.
+  std::optional<std::string> header(std::string_view name) const;
+  // The request target rebuilt from `segments` and `query`, percent-encoded
+  // ("/connectors/a%2Fb/restart?includeTasks=true"), for sending the request on unchanged.
+  std::string target() const;
 
   // Every value of query parameter `key`, in order.
   std::vector<std::string> query_values(const std::string& key) const;

@@ -124,10 +124,12 @@ Status parse_target(const std::string& target, HttpRequest& request) {
 
 class RestServer::Impl {
  public:
-  Impl(HerderApi* herder, RestServerOptions options)
+  Impl(HerderApi* herder, RestServerOptions options, ClusterRouting* cluster)
       : options_(std::move(options)),
         endpoints_(herder,
-                   EndpointOptions{options_.version, options_.commit, options_.health_timeout}) {}
+                   EndpointOptions{options_.version, options_.commit, options_.health_timeout,
+                                   options_.forward_timeout},
+                   cluster) {}
 
   ~Impl() {
     stop();
@@ -303,6 +305,12 @@ void RestServer::Impl::serve(Poco::Net::HTTPServerRequest& request,
   }
   HttpRequest in;
   in.method = request.getMethod();
+  for (const auto& [name, value] : request) {
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    in.headers.emplace_back(std::move(lower), value);
+  }
   HttpResponse answer;
   bool close = false;
   try {
@@ -352,8 +360,8 @@ void RestServer::Impl::serve(Poco::Net::HTTPServerRequest& request,
   in_flight_cv_.notify_all();
 }
 
-RestServer::RestServer(HerderApi* herder, RestServerOptions options)
-    : impl_(std::make_unique<Impl>(herder, std::move(options))) {}
+RestServer::RestServer(HerderApi* herder, RestServerOptions options, ClusterRouting* cluster)
+    : impl_(std::make_unique<Impl>(herder, std::move(options), cluster)) {}
 
 RestServer::~RestServer() = default;
 

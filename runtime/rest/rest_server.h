@@ -1,6 +1,6 @@
 // RestServer: the worker's Kafka Connect–compatible REST API (docs/rest-api.md, design §8) on a
 // Poco HTTPServer. It owns the listening socket and its handler threads and answers every request
-// through a borrowed HerderApi.
+// through a borrowed HerderApi (and, in a cluster, a borrowed ClusterRouting).
 #pragma once
 
 #include <chrono>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "broker-lite/util/status.h"
+#include "runtime/rest/cluster_routing.h"
 #include "runtime/rest/herder_api.h"
 
 namespace sluice::rest {
@@ -27,12 +28,16 @@ struct RestServerOptions {
   std::string commit = "unknown";
   // GET /health answers 500 "unhealthy" when HerderApi::readiness() takes longer than this.
   std::chrono::milliseconds health_timeout{10000};
+  // In a cluster: each network step of a request forwarded to another worker is bounded by this.
+  std::chrono::milliseconds forward_timeout{30000};
 };
 
 class RestServer {
  public:
-  // `herder` is borrowed and must outlive this object (not just stop()).
-  RestServer(HerderApi* herder, RestServerOptions options);
+  // `herder` and `cluster` are borrowed and must outlive this object (not just stop()).
+  // `cluster` nullptr: a standalone worker (everything is served here). Otherwise writes go to
+  // the leader and task restarts to the task's worker as `cluster` says (endpoints.h).
+  RestServer(HerderApi* herder, RestServerOptions options, ClusterRouting* cluster = nullptr);
   // Stops (as stop()) and waits for handler threads still blocked in the herder.
   ~RestServer();
   RestServer(const RestServer&) = delete;
