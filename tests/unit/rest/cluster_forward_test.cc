@@ -29,6 +29,7 @@
 #include "runtime/rest/worker_client.h"
 #include "tests/unit/rest/fake_cluster_routing.h"
 #include "tests/unit/rest/fake_herder.h"
+#include "tests/unit/rest/http_call.h"
 
 namespace sluice::rest {
 namespace {
@@ -36,35 +37,13 @@ namespace {
 using nlohmann::json;
 using testing::FakeClusterRouting;
 using testing::FakeHerder;
-
-struct Reply {
-  int status = 0;
-  std::map<std::string, std::string> headers;
-  std::string body;
-  json parsed() const { return json::parse(body); }
-  std::string message() const { return parsed().value("message", ""); }
-};
+using testing::http_call;
+using testing::Reply;
 
 Reply call(uint16_t port, const std::string& method, const std::string& target,
            const std::optional<std::string>& body = std::nullopt,
            const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", port);
-  session.setTimeout(Poco::Timespan(20, 0));
-  Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-  for (const auto& [name, value] : headers) request.add(name, value);
-  if (body) {
-    request.setContentType("application/json");
-    request.setContentLength(static_cast<std::streamsize>(body->size()));
-  }
-  std::ostream& out = session.sendRequest(request);
-  if (body) out << *body;
-  Poco::Net::HTTPResponse response;
-  std::istream& in = session.receiveResponse(response);
-  Reply reply;
-  reply.status = response.getStatus();
-  for (const auto& [name, value] : response) reply.headers[name] = value;
-  Poco::StreamCopier::copyToString(in, reply.body);
-  return reply;
+  return http_call(port, method, target, body, headers);
 }
 
 // A stand-in worker: records every request it gets (as an HttpRequest with lower-cased header

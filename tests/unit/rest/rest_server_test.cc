@@ -21,19 +21,15 @@
 #include <vector>
 
 #include "tests/unit/rest/fake_herder.h"
+#include "tests/unit/rest/http_call.h"
 
 namespace sluice::rest {
 namespace {
 
 using nlohmann::json;
 using testing::FakeHerder;
-
-struct Reply {
-  int status = 0;
-  std::map<std::string, std::string> headers;  // last value of each header
-  std::string body;
-  json parsed() const { return json::parse(body); }
-};
+using testing::http_call;
+using testing::Reply;
 
 class RestServerTest : public ::testing::Test {
  protected:
@@ -54,22 +50,7 @@ class RestServerTest : public ::testing::Test {
 
   Reply call(const std::string& method, const std::string& target,
              const std::optional<std::string>& body = std::nullopt) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", server_->port());
-    session.setTimeout(Poco::Timespan(20, 0));
-    Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (body) {
-      request.setContentType("application/json");
-      request.setContentLength(static_cast<std::streamsize>(body->size()));
-    }
-    std::ostream& out = session.sendRequest(request);
-    if (body) out << *body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    Reply reply;
-    reply.status = response.getStatus();
-    for (const auto& [name, value] : response) reply.headers[name] = value;
-    Poco::StreamCopier::copyToString(in, reply.body);
-    return reply;
+    return http_call(server_->port(), method, target, body);
   }
 
   // Waits (up to 10 s) until the fake herder has been called more than `calls_before` times,
