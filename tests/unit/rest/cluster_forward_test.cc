@@ -243,6 +243,14 @@ TEST_F(ClusterForwardTest, BetweenTwoRestServersTheLeaderServesTheForwardedWrite
                R"({"name":"c1","config":{"connector.class":"X"}})");
   EXPECT_EQ(reply.status, 409);
   EXPECT_NE(reply.message().find("already exists"), std::string::npos) << reply.body;
+  // Answers without a body (202, 204) are relayed too.
+  reply = call(follower_->port(), "PUT", "/connectors/c1/resume");
+  EXPECT_EQ(reply.status, 202) << reply.body;
+  EXPECT_EQ(leader_herder.connectors["c1"].state, "RUNNING");
+  reply = call(follower_->port(), "PUT", "/connectors/c1/stop");
+  EXPECT_EQ(reply.status, 204) << reply.body;
+  EXPECT_TRUE(reply.body.empty());
+  EXPECT_EQ(leader_herder.connectors["c1"].state, "STOPPED");
   // Reads are served by the follower itself.
   reply = call(follower_->port(), "GET", "/connectors");
   EXPECT_EQ(reply.parsed(), json::array());
