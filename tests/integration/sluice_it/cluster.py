@@ -18,12 +18,14 @@ import json
 import os
 import re
 import signal
+import subprocess
 import time
 import uuid
 
 import pytest
 
 from . import brokers, workers
+from .brokers import reap
 from .workers import PLUGINS_DIR, SLUICE_BINARY, STRING_CONVERTER, read_topic
 
 # Broker settings of a cluster test (Kafka broker property names, both targets accept them).
@@ -182,13 +184,30 @@ class Cluster:
     def start_worker(self, i, wait=True):
         self.workers[i].start(timeout=WORKER_START_TIMEOUT_S, wait=wait)
 
+    def _sigterm_all(self):
+        live = self.running()
+        for i in live:
+            try:
+                os.killpg(self.workers[i].proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        return live
+
+    def _wait_exit(self, i, timeout):
+        """Waits for worker i, already sent SIGTERM, to exit (a second SIGTERM would make sluice
+        exit at once, so none is sent); SIGKILL after timeout. Returns the exit code."""
+        proc = self.workers[i].proc
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            print(f"worker {i} still running {timeout}s after SIGTERM; killing it")
+        return reap(proc, signal.SIGKILL, 5)
+
     def restart_all(self, timeout=20):
         """SIGTERM to every running worker at once, waits for all, then starts them all again
         with the same YAML. Returns {index: exit code}."""
-        live = self.running()
-        for i in live:
-            os.killpg(self.workers[i].proc.pid, signal.SIGTERM)
-        codes = {i: self.workers[i].stop(timeout=timeout) for i in live}
+        live = self._sigterm_all()
+        codes = {i: self._wait_exit(i, timeout) for i in live}
         for w in self.workers:
             w.start(wait=False)
         for w in self.workers:
@@ -196,8 +215,10 @@ class Cluster:
         return codes
 
     def close(self):
-        for w in self.workers:
-            w.stop(timeout=10)
+        """SIGTERM to every worker at once (a SIGKILL for whoever is left after 10 s), then the
+        broker."""
+        for i in self._sigterm_all():
+            self._wait_exit(i, timeout=10)
         self.broker.stop()
         self.broker.kill9()
 
