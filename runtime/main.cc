@@ -1,5 +1,6 @@
 // sluice: the worker executable.
 //   sluice standalone WORKER.yaml [CONNECTOR.yaml ...]   run a standalone worker
+//   sluice distributed WORKER.yaml                       run a worker of a cluster
 //   sluice plugin-docs PLUGIN_PATH OUT_DIR               write one Markdown page per connector
 //   sluice --version
 // Start-up and shutdown order: docs/design/worker.md §6 and §7.
@@ -19,12 +20,15 @@
 #include "broker-lite/util/logging.h"
 #include "runtime/config/connector_config.h"
 #include "runtime/config/worker_config.h"
+#include "runtime/distributed/distributed_herder.h"
 #include "runtime/kafka/admin.h"
 #include "runtime/kafka/conf.h"
 #include "runtime/plugin/host.h"
 #include "runtime/plugin/plugin_docs.h"
 #include "runtime/plugin/plugin_registry.h"
 #include "runtime/rest/rest_server.h"
+#include "runtime/rest/worker_client.h"
+#include "runtime/statelog/topic_offset_store.h"
 #include "runtime/storage/connector_store.h"
 #include "runtime/storage/offset_store.h"
 #include "runtime/worker/herder.h"
@@ -37,6 +41,7 @@ constexpr const char* kVersion = SLUICE_VERSION;
 int usage() {
   std::fprintf(stderr,
                "usage: sluice standalone WORKER.yaml [CONNECTOR.yaml ...]\n"
+               "       sluice distributed WORKER.yaml\n"
                "       sluice plugin-docs PLUGIN_PATH OUT_DIR\n"
                "       sluice --version\n");
   return 2;
@@ -115,24 +120,94 @@ int run_plugin_docs(int argc, char** argv) {
   return registry->refused().empty() ? 0 : 1;
 }
 
-int run_standalone(int argc, char** argv) {
-  if (argc < 3) return usage();
-  // Signals are taken by sigwait on the main thread only: block them before any thread starts.
+// Signals are taken by sigwait on the main thread only: block them before any thread starts.
+sigset_t block_stop_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
 
-  auto loaded = sluice::config::load_worker_config(argv[2]);
+// Waits for SIGTERM/SIGINT; a second one during the shutdown that follows exits at once.
+void wait_for_stop_signal(sigset_t signals) {
+  int received = 0;
+  sigwait(&signals, &received);
+  SLUICE_LOG(kInfo, "sluice", std::string("received ") + strsignal(received) + ", shutting down");
+  std::thread([signals]() mutable {
+    int again = 0;
+    sigwait(&signals, &again);
+    std::_Exit(1);
+  }).detach();
+}
+
+sluice::Result<sluice::config::WorkerConfig> load_worker(const char* path) {
+  auto loaded = sluice::config::load_worker_config(path);
+  if (!loaded.is_ok()) return loaded.status();
+  if (auto level = loaded.value().props.find("log.level"); level != loaded.value().props.end()) {
+    sluice::set_log_level(sluice::parse_log_level(level->second));
+  }
+  return loaded;
+}
+
+std::unique_ptr<sluice::plugin::PluginRegistry> scan_plugins(
+    const sluice::config::WorkerConfig& worker) {
+  auto plugins = sluice::plugin::PluginRegistry::scan(split_list(worker.get_string("plugin.path")),
+                                                      sluice::plugin::host_api());
+  SLUICE_LOG(kInfo, "sluice",
+             std::to_string(plugins->plugins().size()) + " plugins loaded, " +
+                 std::to_string(plugins->refused().size()) + " refused");
+  return plugins;
+}
+
+sluice::Result<std::unique_ptr<sluice::kafka_client::Admin>> make_admin(
+    const sluice::config::WorkerConfig& worker, const std::string& bootstrap) {
+  sluice::config::Props admin_props = worker.with_prefix("admin.");
+  admin_props["bootstrap.servers"] = bootstrap;
+  admin_props.try_emplace("client.id", "sluice-admin");
+  return sluice::kafka_client::Admin::create(admin_props);
+}
+
+// The worker-wide objects both modes hand to their herder; `services` points into this object
+// and at the borrowed arguments, which must outlive it.
+struct ServiceSet {
+  ServiceSet(const sluice::config::WorkerConfig& worker, sluice::plugin::PluginRegistry* plugins,
+             sluice::storage::SourceOffsets* offsets, sluice::kafka_client::Admin* admin,
+             const std::string& bootstrap) {
+    services.config = &worker;
+    services.plugins = plugins;
+    services.offsets = offsets;
+    services.status = &status;
+    services.admin = admin;
+    services.active_topics = &active_topics;
+    services.bootstrap_servers = bootstrap;
+  }
+  ServiceSet(const ServiceSet&) = delete;
+  ServiceSet& operator=(const ServiceSet&) = delete;
+
+  sluice::worker::StatusStore status;
+  sluice::worker::ActiveTopics active_topics;
+  sluice::worker::WorkerServices services;
+};
+
+sluice::rest::RestServerOptions rest_options_of(const sluice::config::WorkerConfig& worker) {
+  sluice::rest::RestServerOptions rest_options;
+  rest_options.listeners = worker.get_string("listeners");
+  rest_options.version = SLUICE_VERSION;
+  rest_options.commit = SLUICE_COMMIT;
+  return rest_options;
+}
+
+int run_standalone(int argc, char** argv) {
+  if (argc < 3) return usage();
+  sigset_t signals = block_stop_signals();
+  auto loaded = load_worker(argv[2]);
   if (!loaded.is_ok()) return fail(std::string(loaded.status().message()));
   const sluice::config::WorkerConfig worker = std::move(loaded).value();
   if (sluice::Status ok = worker.check_standalone(); !ok.is_ok()) {
     return fail(std::string(ok.message()));
-  }
-  if (auto level = worker.props.find("log.level"); level != worker.props.end()) {
-    sluice::set_log_level(sluice::parse_log_level(level->second));
   }
   std::vector<sluice::config::ConnectorConfigFile> connector_files;
   for (int i = 3; i < argc; ++i) {
@@ -152,11 +227,7 @@ int run_standalone(int argc, char** argv) {
     bootstrap = worker.get_string("bootstrap.servers");
   }
 
-  auto plugins = sluice::plugin::PluginRegistry::scan(split_list(worker.get_string("plugin.path")),
-                                                      sluice::plugin::host_api());
-  SLUICE_LOG(kInfo, "sluice",
-             std::to_string(plugins->plugins().size()) + " plugins loaded, " +
-                 std::to_string(plugins->refused().size()) + " refused");
+  auto plugins = scan_plugins(worker);
 
   sluice::log::PosixFileSystem fs;
   auto offsets = sluice::storage::FileOffsetStore::open(
@@ -166,30 +237,13 @@ int run_standalone(int argc, char** argv) {
       sluice::storage::FileConnectorStore::open(worker.connector_store_file(), &fs);
   if (!connector_store.is_ok()) return fail(std::string(connector_store.status().message()));
 
-  sluice::config::Props admin_props = worker.with_prefix("admin.");
-  admin_props["bootstrap.servers"] = bootstrap;
-  admin_props.try_emplace("client.id", "sluice-admin");
-  auto admin = sluice::kafka_client::Admin::create(admin_props);
+  auto admin = make_admin(worker, bootstrap);
   if (!admin.is_ok()) return fail("admin client: " + std::string(admin.status().message()));
 
-  sluice::worker::StatusStore status;
-  sluice::worker::ActiveTopics active_topics;
-  sluice::worker::WorkerServices services;
-  services.config = &worker;
-  services.plugins = plugins.get();
-  services.offsets = offsets.value().get();
-  services.connectors = connector_store.value().get();
-  services.status = &status;
-  services.admin = admin.value().get();
-  services.active_topics = &active_topics;
-  services.bootstrap_servers = bootstrap;
-
-  sluice::worker::Herder herder(services);
-  sluice::rest::RestServerOptions rest_options;
-  rest_options.listeners = worker.get_string("listeners");
-  rest_options.version = SLUICE_VERSION;
-  rest_options.commit = SLUICE_COMMIT;
-  sluice::rest::RestServer rest(&herder, rest_options);
+  ServiceSet shared(worker, plugins.get(), offsets.value().get(), admin.value().get(), bootstrap);
+  shared.services.connectors = connector_store.value().get();
+  sluice::worker::Herder herder(shared.services);
+  sluice::rest::RestServer rest(&herder, rest_options_of(worker));
   sluice::Status listening = rest.start();
   if (!listening.is_ok()) return fail(std::string(listening.message()));
   herder.set_worker_id(rest.worker_id());
@@ -221,19 +275,83 @@ int run_standalone(int argc, char** argv) {
   herder.set_ready();
   SLUICE_LOG(kInfo, "sluice", "worker ready");
 
-  int received = 0;
-  sigwait(&signals, &received);
-  SLUICE_LOG(kInfo, "sluice", std::string("received ") + strsignal(received) + ", shutting down");
-  // A second signal during shutdown exits at once.
-  std::thread([signals]() mutable {
-    int again = 0;
-    sigwait(&signals, &again);
-    std::_Exit(1);
-  }).detach();
+  wait_for_stop_signal(signals);
   rest.stop();
   herder.shutdown();
   admin.value().reset();
   broker.stop();
+  SLUICE_LOG(kInfo, "sluice", "stopped");
+  return 0;
+}
+
+// Distributed mode: docs/distributed.md. The state lives in the cluster's topics; the worker
+// joins group.id and runs what the leader assigns to it.
+int run_distributed(int argc, char** argv) {
+  if (argc != 3) return usage();
+  sigset_t signals = block_stop_signals();
+  auto loaded = load_worker(argv[2]);
+  if (!loaded.is_ok()) return fail(std::string(loaded.status().message()));
+  const sluice::config::WorkerConfig worker = std::move(loaded).value();
+  if (sluice::Status ok = worker.check_distributed(); !ok.is_ok()) {
+    return fail(std::string(ok.message()));
+  }
+  const std::string bootstrap = worker.get_string("bootstrap.servers");
+  auto plugins = scan_plugins(worker);
+
+  // Clients of the state topics and the group: bootstrap.servers and the security settings.
+  sluice::kafka_client::Props client_props;
+  for (const auto& [key, value] : worker.props) {
+    if (key == "bootstrap.servers" || key.starts_with("security.") || key.starts_with("ssl.") ||
+        key.starts_with("sasl.")) {
+      client_props[key] = value;
+    }
+  }
+  sluice::statelog::TopicOffsetStoreOptions offset_options;
+  offset_options.spec = sluice::statelog::offset_topic_spec(
+      worker.get_string("offset.storage.topic"),
+      static_cast<int32_t>(worker.get_long("offset.storage.partitions")),
+      static_cast<int16_t>(worker.get_long("offset.storage.replication.factor")));
+  offset_options.spec.config_key = "offset.storage.topic";
+  offset_options.client_props = client_props;
+  offset_options.write_timeout_ms = static_cast<int>(worker.get_long("offset.flush.timeout.ms"));
+  auto offsets = sluice::statelog::TopicOffsetStore::open(offset_options);
+  if (!offsets.is_ok()) return fail(std::string(offsets.status().message()));
+
+  auto admin = make_admin(worker, bootstrap);
+  if (!admin.is_ok()) return fail("admin client: " + std::string(admin.status().message()));
+
+  ServiceSet shared(worker, plugins.get(), offsets.value().get(), admin.value().get(), bootstrap);
+
+  sluice::distributed::DistributedHerder* herder_ptr = nullptr;
+  sluice::distributed::DistributedHerder herder(
+      shared.services, client_props,
+      [&herder_ptr](const std::string& leader_url, const std::string& connector,
+                    const std::vector<sluice::config::Props>& configs) -> sluice::Status {
+        // Runs on the herder's control thread, after start(): herder_ptr is set.
+        auto key = herder_ptr->session_key();
+        if (!key) return sluice::Status::unavailable("no session key published yet");
+        return sluice::rest::WorkerClient().post_task_configs(
+            leader_url, connector, configs, key->key, herder_ptr->signature_algorithm(),
+            std::chrono::seconds(10));
+      });
+  herder_ptr = &herder;
+  sluice::rest::RestServer rest(&herder, rest_options_of(worker), &herder);
+  sluice::Status listening = rest.start();
+  if (!listening.is_ok()) return fail(std::string(listening.message()));
+  herder.set_worker_id(rest.worker_id());
+  sluice::Status started = herder.start();
+  if (!started.is_ok()) {
+    rest.stop();
+    return fail(std::string(started.message()));
+  }
+  SLUICE_LOG(kInfo, "sluice",
+             "REST API on " + herder.url() + ", group " + worker.get_string("group.id"));
+
+  wait_for_stop_signal(signals);
+  rest.stop();
+  herder.shutdown();
+  offsets.value()->stop();
+  admin.value().reset();
   SLUICE_LOG(kInfo, "sluice", "stopped");
   return 0;
 }
@@ -248,6 +366,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "standalone") return run_standalone(argc, argv);
+  if (command == "distributed") return run_distributed(argc, argv);
   if (command == "plugin-docs") return run_plugin_docs(argc, argv);
   return usage();
 }

@@ -114,6 +114,22 @@ Status WorkerConfig::check_standalone() const {
   return Status::ok();
 }
 
+Status WorkerConfig::check_distributed() const {
+  if (get_string("bootstrap.servers").empty()) {
+    return Status::invalid_argument(
+        source_file +
+        ": missing required key 'bootstrap.servers' (distributed mode keeps its state in a Kafka "
+        "cluster or a broker-lite that every worker reaches; it has no embedded broker)");
+  }
+  for (const char* key :
+       {"group.id", "config.storage.topic", "offset.storage.topic", "status.storage.topic"}) {
+    if (get_string(key).empty()) {
+      return Status::invalid_argument(source_file + ": '" + key + "' must not be empty");
+    }
+  }
+  return Status::ok();
+}
+
 std::string WorkerConfig::connector_store_file() const {
   std::string configured = get_string("config.storage.file.filename");
   if (!configured.empty()) return configured;

@@ -37,6 +37,9 @@ struct WorkerConfig {
 
   // Standalone mode's needs: offset.storage.file.filename set. kInvalidArgument naming the file.
   Status check_standalone() const;
+  // Distributed mode needs a Kafka cluster (bootstrap.servers; no embedded broker) and a
+  // group.id; the storage topics must be named.
+  Status check_distributed() const;
   // config.storage.file.filename, or the offset file's path + ".connectors.json".
   std::string connector_store_file() const;
 };

@@ -4,8 +4,13 @@
 namespace sluice::worker {
 
 bool ActiveTopics::record(const std::string& connector, const std::string& topic) {
-  std::lock_guard lock(mutex_);
-  return topics_[connector].insert(topic).second;
+  bool first = false;
+  {
+    std::lock_guard lock(mutex_);
+    first = topics_[connector].insert(topic).second;
+  }
+  if (first && observer_) observer_(connector, topic);
+  return first;
 }
 
 std::vector<std::string> ActiveTopics::topics(const std::string& connector) const {

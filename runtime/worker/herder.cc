@@ -1,8 +1,6 @@
 // Herder: see herder.h.
 #include "runtime/worker/herder.h"
 
-#include <future>
-
 #include "broker-lite/util/logging.h"
 #include "broker-lite/util/nearest_name.h"
 #include "runtime/config/config_key.h"
@@ -14,13 +12,12 @@
 #include "runtime/plugin/plugin_registry.h"
 #include "runtime/storage/connector_store.h"
 #include "runtime/storage/offset_store.h"
+#include "runtime/worker/offset_admin.h"
 #include "runtime/worker/sink_task_runner.h"
 #include "runtime/worker/source_task_runner.h"
 
 namespace sluice::worker {
 namespace {
-
-constexpr auto kRequestTimeout = std::chrono::seconds(90);
 
 Status not_found(const std::string& name) {
   return Status::not_found("Connector " + name + " not found");
@@ -57,64 +54,20 @@ void Herder::start() {
 
 void Herder::thread_main() {
   while (true) {
-    std::function<void()> job;
-    {
-      std::unique_lock lock(queue_mutex_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    try {
-      job();
-    } catch (const std::exception& e) {
-      SLUICE_LOG(kError, "herder", std::string("a herder job threw: ") + e.what());
-    }
+    auto jobs = jobs_.take(std::chrono::hours(1));
+    JobQueue::run(jobs);
+    if (jobs.empty() && jobs_.closed()) return;
   }
 }
 
 void Herder::post(std::function<void()> job) {
-  {
-    std::lock_guard lock(queue_mutex_);
-    if (stopping_) return;
-    queue_.push_back(std::move(job));
-  }
-  queue_cv_.notify_one();
-}
-
-template <typename T>
-Result<T> Herder::call(std::function<Result<T>()> job) {
-  auto promise = std::make_shared<std::promise<Result<T>>>();
-  auto future = promise->get_future();
-  {
-    std::lock_guard lock(queue_mutex_);
-    if (stopping_) return Status::internal("worker is shutting down");
-    queue_.push_back([promise, job = std::move(job)] { promise->set_value(job()); });
-  }
-  queue_cv_.notify_one();
-  if (future.wait_for(kRequestTimeout) != std::future_status::ready) {
-    return Status::internal("Request timed out");
-  }
-  try {
-    return future.get();
-  } catch (const std::future_error&) {
-    return Status::internal("worker is shutting down");
-  }
-}
-
-Status Herder::call_status(std::function<Status()> job) {
-  auto result = call<bool>([job = std::move(job)]() -> Result<bool> {
-    Status status = job();
-    if (!status.is_ok()) return status;
-    return true;
-  });
-  return result.status();
+  (void)jobs_.post(std::move(job));
 }
 
 void Herder::shutdown() {
   if (!thread_.joinable()) return;
   readiness_.store(rest::Readiness::kShuttingDown);
-  Status stopped = call_status([this] {
+  Status stopped = jobs_.call_status([this] {
     // Every connector's tasks at once, each bounded by the graceful timeout.
     worker_.stop_all();
     return Status::ok();
@@ -122,12 +75,7 @@ void Herder::shutdown() {
   if (!stopped.is_ok()) {
     SLUICE_LOG(kError, "herder", "shutdown: " + stopped.to_string());
   }
-  {
-    std::lock_guard lock(queue_mutex_);
-    stopping_ = true;
-    queue_.clear();  // waiting callers see "worker is shutting down"
-  }
-  queue_cv_.notify_all();
+  jobs_.close();
   thread_.join();
 }
 
@@ -166,110 +114,9 @@ Result<Herder::Connector*> Herder::find_stopped_for_offsets(const std::string& n
   auto found = find_or_404(name);
   if (!found.is_ok()) return found.status();
   if (found.value()->target != TargetState::kStopped) {
-    return Status::failed_precondition(
-        "Connectors must be in the STOPPED state before their offsets can be modified. This "
-        "can be done for the specified connector by issuing a 'PUT' request to the "
-        "'/connectors/" +
-        name + "/stop' endpoint");
+    return offsets_need_stopped(name);
   }
   return found.value();
-}
-
-Result<const plugin::PluginInfo*> Herder::connector_plugin(const config::Props& config) const {
-  auto it = config.find("connector.class");
-  if (it == config.end() || it->second.empty()) {
-    return Status::invalid_argument("Connector config is missing 'connector.class'");
-  }
-  const plugin::PluginInfo* info = services_.plugins->find(it->second);
-  if (info == nullptr) {
-    return Status::invalid_argument(services_.plugins->unknown_class_message(it->second));
-  }
-  if (info->kind != plugin::PluginKind::kSource && info->kind != plugin::PluginKind::kSink) {
-    return Status::invalid_argument("'" + it->second + "' is a " +
-                                    std::string(plugin::plugin_kind_name(info->kind)) +
-                                    ", not a connector");
-  }
-  return info;
-}
-
-Result<const config::ConnectorConfigDef*> Herder::config_def(const plugin::PluginInfo& info) {
-  auto it = config_defs_.find(info.class_name);
-  if (it != config_defs_.end()) return it->second.get();
-  auto def = config::ConnectorConfigDef::from_plugin_table(
-      info.kind == plugin::PluginKind::kSource ? config::ConnectorKind::kSource
-                                               : config::ConnectorKind::kSink,
-      info.descriptor->config_keys, info.descriptor->config_key_size);
-  if (!def.is_ok()) return def.status().with_context(info.class_name);
-  auto owned = std::make_unique<config::ConnectorConfigDef>(std::move(def).value());
-  const config::ConnectorConfigDef* pointer = owned.get();
-  config_defs_.emplace(info.class_name, std::move(owned));
-  return pointer;
-}
-
-Result<config::Props> Herder::resolve(const std::string& name, const config::Props& raw) const {
-  config::Props resolved = raw;
-  Status status = config::resolve_providers(&resolved, "connector " + name, nullptr);
-  if (!status.is_ok()) return status;
-  return resolved;
-}
-
-Result<Herder::Validation> Herder::run_validation(const plugin::PluginInfo& info,
-                                                  const config::Props& raw) {
-  auto def = config_def(info);
-  if (!def.is_ok()) return def.status();
-  Validation result;
-  for (const auto& [key, value] : raw) {
-    if (config::has_placeholder(value)) result.placeholders[key] = value;
-  }
-  auto resolved = resolve(raw.count("name") ? raw.at("name") : info.class_name, raw);
-  if (!resolved.is_ok()) return Status::invalid_argument(std::string(resolved.status().message()));
-  result.resolved = std::move(resolved).value();
-  config::ConfigInfos& infos = result.infos;
-  infos = def.value()->validate(info.class_name, result.resolved, &result.placeholders);
-  if (auto transforms = raw.find("transforms");
-      transforms != raw.end() && !config::split_list(transforms->second).empty()) {
-    infos.add_error("transforms",
-                    "transforms are not run by this version of Sluice; remove "
-                    "'transforms' from the connector config");
-  }
-  if (infos.error_count == 0) {
-    // The plugin's own cross-key checks run on a fresh instance that is never started.
-    auto context =
-        plugin::make_context({"", -1, services_.worker_id, info.class_name}, nullptr, nullptr);
-    auto handle = plugin::ConnectorHandle::create(info, std::move(context));
-    if (!handle.is_ok()) return handle.status();
-    std::vector<std::pair<std::string, std::string>> key_errors;
-    Status validated = handle.value()->validate(result.resolved, &key_errors);
-    for (auto& [key, message] : key_errors) infos.add_error(key, message);
-    if (!validated.is_ok()) infos.add_error("", std::string(validated.message()));
-  }
-  return result;
-}
-
-Result<nlohmann::json> Herder::validate_to_json(const std::string& plugin_name,
-                                                const config::Props& config) {
-  const plugin::PluginInfo* info = services_.plugins->find(plugin_name);
-  if (info == nullptr) {
-    return Status::not_found(services_.plugins->unknown_class_message(plugin_name));
-  }
-  auto validation = run_validation(*info, config);
-  if (!validation.is_ok()) return validation.status();
-  return validation.value().infos.to_json();
-}
-
-Result<Herder::Validation> Herder::validate_for_create(const plugin::PluginInfo& info,
-                                                       const config::Props& config) {
-  auto validation = run_validation(info, config);
-  if (!validation.is_ok()) return validation.status();
-  const config::ConfigInfos& infos = validation.value().infos;
-  if (infos.error_count == 0) return std::move(validation).value();
-  std::string message = "Connector configuration is invalid and contains the following " +
-                        std::to_string(infos.error_count) + " error(s):";
-  for (const auto& line : infos.error_messages()) message += "\n" + line;
-  message +=
-      "\nYou can also find the above list of errors at the endpoint "
-      "`/connector-plugins/{connectorType}/config/validate`";
-  return Status::invalid_argument(message);
 }
 
 Status Herder::persist(const Connector& c) {
@@ -286,9 +133,9 @@ Result<rest::ConnectorInfo> Herder::create_locked(const std::string& name, confi
                                                   TargetState target) {
   if (find(name) != nullptr) return Status::already_exists("Connector " + name + " already exists");
   config["name"] = name;
-  auto plugin = connector_plugin(config);
+  auto plugin = validator_.connector_plugin(config);
   if (!plugin.is_ok()) return plugin.status();
-  auto validation = validate_for_create(*plugin.value(), config);
+  auto validation = validator_.for_create(*plugin.value(), config);
   if (!validation.is_ok()) return validation.status();
 
   auto c = std::make_unique<Connector>();
@@ -301,28 +148,12 @@ Result<rest::ConnectorInfo> Herder::create_locked(const std::string& name, confi
   SLUICE_RETURN_IF_ERROR(persist(*c));
   Connector& ref = *c;
   connectors_.emplace(name, std::move(c));
-  warn_unknown_keys(ref);
+  validator_.warn_unknown_keys(ref.name, *ref.plugin, ref.raw);
   SLUICE_LOG(kInfo, "herder",
              "created connector " + name + " (" + ref.plugin->class_name + ", target " +
                  target_state_name(target) + ")");
   start_connector(ref);
   return info_of(ref);
-}
-
-void Herder::warn_unknown_keys(const Connector& c) {
-  auto def = config_def(*c.plugin);
-  if (!def.is_ok()) return;
-  for (const auto& [key, value] : c.raw) {
-    if (def.value()->find(key) != nullptr || config::is_host_connector_key(key)) continue;
-    std::string nearest =
-        nearest_name(key, def.value()->keys(),
-                     [](const config::KeyDef& k) -> std::string_view { return k.name; });
-    SLUICE_LOG(kWarn, "herder",
-               "connector " + c.name + ": key '" + key + "' is not defined by " +
-                   c.plugin->class_name +
-                   (nearest.empty() ? std::string() : " (did you mean '" + nearest + "'?)") +
-                   "; it is passed to the connector as is");
-  }
 }
 
 void Herder::start_connector(Connector& c) {
@@ -382,24 +213,17 @@ void Herder::reconfigure_tasks(const std::string& name) {
 }
 
 std::string Herder::type_of(const Connector& c) const {
-  return c.plugin->kind == plugin::PluginKind::kSource ? "source" : "sink";
+  return ConnectorValidator::type_of(*c.plugin);
 }
 
-config::Props Herder::masked(const Connector& c, const config::Props& props) {
-  auto def = config_def(*c.plugin);
-  if (!def.is_ok()) {
-    // Without a definition nothing can be shown safely.
-    config::Props hidden;
-    for (const auto& [key, value] : props) hidden[key] = "[hidden]";
-    return hidden;
-  }
-  return def.value()->masked(props, &c.placeholders);
+bool Herder::is_source(const Connector& c) {
+  return c.plugin->kind == plugin::PluginKind::kSource;
 }
 
 rest::ConnectorInfo Herder::info_of(const Connector& c) {
   rest::ConnectorInfo info;
   info.name = c.name;
-  info.config = masked(c, c.raw);
+  info.config = validator_.masked(*c.plugin, c.raw, c.placeholders);
   for (size_t i = 0; i < c.task_configs.size(); ++i) {
     info.tasks.push_back({c.name, static_cast<int>(i)});
   }
@@ -433,7 +257,7 @@ rest::ConnectorStateInfo Herder::status_of(const Connector& c) const {
 
 Status Herder::restore_stored_connectors() {
   if (services_.connectors == nullptr) return Status::ok();
-  return call_status([this] {
+  return jobs_.call_status([this] {
     for (const auto& stored : services_.connectors->all()) {
       TargetState target = parse_target(stored.target_state).value_or(TargetState::kRunning);
       auto created = create_locked(stored.name, stored.config, target);
@@ -456,7 +280,7 @@ Status Herder::apply_connector_file(const config::ConnectorConfigFile& file) {
 // HerderApi
 
 std::vector<std::string> Herder::connector_names() {
-  auto names = call<std::vector<std::string>>([this]() -> Result<std::vector<std::string>> {
+  auto names = jobs_.call<std::vector<std::string>>([this]() -> Result<std::vector<std::string>> {
     std::vector<std::string> result;
     for (const auto& [name, c] : connectors_) result.push_back(name);
     return result;
@@ -473,13 +297,14 @@ Result<rest::ConnectorInfo> Herder::create_connector(const std::string& name,
     if (!parsed) return Status::invalid_argument("Invalid initial state: " + *initial_state);
     target = *parsed;
   }
-  return call<rest::ConnectorInfo>([this, name, config = std::move(config), target]() mutable {
-    return create_locked(name, std::move(config), target);
-  });
+  return jobs_.call<rest::ConnectorInfo>(
+      [this, name, config = std::move(config), target]() mutable {
+        return create_locked(name, std::move(config), target);
+      });
 }
 
 Result<rest::ConnectorInfo> Herder::connector_info(const std::string& name) {
-  return call<rest::ConnectorInfo>([this, name]() -> Result<rest::ConnectorInfo> {
+  return jobs_.call<rest::ConnectorInfo>([this, name]() -> Result<rest::ConnectorInfo> {
     auto c = find_or_404(name);
     if (!c.is_ok()) return c.status();
     return info_of(*c.value());
@@ -487,44 +312,45 @@ Result<rest::ConnectorInfo> Herder::connector_info(const std::string& name) {
 }
 
 Result<std::map<std::string, std::string>> Herder::connector_config(const std::string& name) {
-  return call<config::Props>([this, name]() -> Result<config::Props> {
+  return jobs_.call<config::Props>([this, name]() -> Result<config::Props> {
     auto c = find_or_404(name);
     if (!c.is_ok()) return c.status();
-    return masked(*c.value(), c.value()->raw);
+    return validator_.masked(*c.value()->plugin, c.value()->raw, c.value()->placeholders);
   });
 }
 
 Result<Herder::PutResult> Herder::put_connector_config(const std::string& name,
                                                        std::map<std::string, std::string> config) {
-  return call<PutResult>([this, name, config = std::move(config)]() mutable -> Result<PutResult> {
-    config["name"] = name;
-    Connector* existing = find(name);
-    if (existing == nullptr) {
-      auto created = create_locked(name, std::move(config), TargetState::kRunning);
-      if (!created.is_ok()) return created.status();
-      return PutResult{std::move(created).value(), true};
-    }
-    auto plugin = connector_plugin(config);
-    if (!plugin.is_ok()) return plugin.status();
-    auto validation = validate_for_create(*plugin.value(), config);
-    if (!validation.is_ok()) return validation.status();
-    if (config == existing->raw) return PutResult{info_of(*existing), false};
-    stop_connector_and_tasks(*existing);
-    existing->raw = std::move(config);
-    existing->resolved = std::move(validation.value().resolved);
-    existing->placeholders = std::move(validation.value().placeholders);
-    existing->plugin = plugin.value();
-    existing->task_configs.clear();
-    warn_unknown_keys(*existing);
-    SLUICE_RETURN_IF_ERROR(persist(*existing));
-    start_connector(*existing);
-    return PutResult{info_of(*existing), false};
-  });
+  return jobs_.call<PutResult>(
+      [this, name, config = std::move(config)]() mutable -> Result<PutResult> {
+        config["name"] = name;
+        Connector* existing = find(name);
+        if (existing == nullptr) {
+          auto created = create_locked(name, std::move(config), TargetState::kRunning);
+          if (!created.is_ok()) return created.status();
+          return PutResult{std::move(created).value(), true};
+        }
+        auto plugin = validator_.connector_plugin(config);
+        if (!plugin.is_ok()) return plugin.status();
+        auto validation = validator_.for_create(*plugin.value(), config);
+        if (!validation.is_ok()) return validation.status();
+        if (config == existing->raw) return PutResult{info_of(*existing), false};
+        stop_connector_and_tasks(*existing);
+        existing->raw = std::move(config);
+        existing->resolved = std::move(validation.value().resolved);
+        existing->placeholders = std::move(validation.value().placeholders);
+        existing->plugin = plugin.value();
+        existing->task_configs.clear();
+        validator_.warn_unknown_keys(existing->name, *existing->plugin, existing->raw);
+        SLUICE_RETURN_IF_ERROR(persist(*existing));
+        start_connector(*existing);
+        return PutResult{info_of(*existing), false};
+      });
 }
 
 Result<rest::ConnectorInfo> Herder::patch_connector_config(
     const std::string& name, std::map<std::string, std::optional<std::string>> patch) {
-  auto current = call<config::Props>([this, name]() -> Result<config::Props> {
+  auto current = jobs_.call<config::Props>([this, name]() -> Result<config::Props> {
     auto c = find_or_404(name);
     if (!c.is_ok()) return c.status();
     return c.value()->raw;
@@ -544,7 +370,7 @@ Result<rest::ConnectorInfo> Herder::patch_connector_config(
 }
 
 Result<rest::ConnectorStateInfo> Herder::connector_status(const std::string& name) {
-  return call<rest::ConnectorStateInfo>([this, name]() -> Result<rest::ConnectorStateInfo> {
+  return jobs_.call<rest::ConnectorStateInfo>([this, name]() -> Result<rest::ConnectorStateInfo> {
     auto c = find_or_404(name);
     if (!c.is_ok()) return c.status();
     return status_of(*c.value());
@@ -552,21 +378,23 @@ Result<rest::ConnectorStateInfo> Herder::connector_status(const std::string& nam
 }
 
 Result<std::vector<rest::TaskConfigInfo>> Herder::task_configs(const std::string& name) {
-  return call<std::vector<rest::TaskConfigInfo>>([this, name]()
-                                                     -> Result<std::vector<rest::TaskConfigInfo>> {
-    auto c = find_or_404(name);
-    if (!c.is_ok()) return c.status();
-    std::vector<rest::TaskConfigInfo> result;
-    const Connector& connector = *c.value();
-    for (size_t i = 0; i < connector.task_configs.size(); ++i) {
-      result.push_back({{name, static_cast<int>(i)}, masked(connector, connector.task_configs[i])});
-    }
-    return result;
-  });
+  return jobs_.call<std::vector<rest::TaskConfigInfo>>(
+      [this, name]() -> Result<std::vector<rest::TaskConfigInfo>> {
+        auto c = find_or_404(name);
+        if (!c.is_ok()) return c.status();
+        std::vector<rest::TaskConfigInfo> result;
+        const Connector& connector = *c.value();
+        for (size_t i = 0; i < connector.task_configs.size(); ++i) {
+          result.push_back({{name, static_cast<int>(i)},
+                            validator_.masked(*connector.plugin, connector.task_configs[i],
+                                              connector.placeholders)});
+        }
+        return result;
+      });
 }
 
 Result<rest::TaskStateInfo> Herder::task_status(const std::string& name, int task) {
-  return call<rest::TaskStateInfo>([this, name, task]() -> Result<rest::TaskStateInfo> {
+  return jobs_.call<rest::TaskStateInfo>([this, name, task]() -> Result<rest::TaskStateInfo> {
     auto c = find_or_404(name);
     if (!c.is_ok()) return c.status();
     auto state = services_.status->task(name, task);
@@ -582,7 +410,7 @@ Result<rest::TaskStateInfo> Herder::task_status(const std::string& name, int tas
 }
 
 Status Herder::restart_task(const std::string& name, int task) {
-  return call_status([this, name, task]() -> Status {
+  return jobs_.call_status([this, name, task]() -> Status {
     auto c = find_or_404(name);
     if (!c.is_ok()) return c.status();
     Connector& connector = *c.value();
@@ -598,7 +426,7 @@ Status Herder::restart_task(const std::string& name, int task) {
 Result<std::optional<rest::ConnectorStateInfo>> Herder::restart_connector(
     const std::string& name, rest::RestartRequest req) {
   using Answer = std::optional<rest::ConnectorStateInfo>;
-  return call<Answer>([this, name, req]() -> Result<Answer> {
+  return jobs_.call<Answer>([this, name, req]() -> Result<Answer> {
     auto found = find_or_404(name);
     if (!found.is_ok()) return found.status();
     Connector& c = *found.value();
@@ -633,7 +461,7 @@ Result<std::optional<rest::ConnectorStateInfo>> Herder::restart_connector(
 }
 
 Status Herder::pause_connector(const std::string& name) {
-  return call_status([this, name]() -> Status {
+  return jobs_.call_status([this, name]() -> Status {
     auto found = find_or_404(name);
     if (!found.is_ok()) return found.status();
     Connector& c = *found.value();
@@ -646,7 +474,7 @@ Status Herder::pause_connector(const std::string& name) {
 }
 
 Status Herder::resume_connector(const std::string& name) {
-  return call_status([this, name]() -> Status {
+  return jobs_.call_status([this, name]() -> Status {
     auto found = find_or_404(name);
     if (!found.is_ok()) return found.status();
     Connector& c = *found.value();
@@ -663,7 +491,7 @@ Status Herder::resume_connector(const std::string& name) {
 }
 
 Status Herder::stop_connector(const std::string& name) {
-  return call_status([this, name]() -> Status {
+  return jobs_.call_status([this, name]() -> Status {
     auto found = find_or_404(name);
     if (!found.is_ok()) return found.status();
     Connector& c = *found.value();
@@ -677,7 +505,7 @@ Status Herder::stop_connector(const std::string& name) {
 }
 
 Status Herder::delete_connector(const std::string& name) {
-  return call_status([this, name]() -> Status {
+  return jobs_.call_status([this, name]() -> Status {
     auto found = find_or_404(name);
     if (!found.is_ok()) return found.status();
     Connector& c = *found.value();
@@ -695,7 +523,7 @@ Result<std::vector<std::string>> Herder::active_topics(const std::string& name) 
   if (!services_.config->get_bool("topic.tracking.enable")) {
     return Status::unsupported("Topic tracking is disabled.");
   }
-  return call<std::vector<std::string>>([this, name]() -> Result<std::vector<std::string>> {
+  return jobs_.call<std::vector<std::string>>([this, name]() -> Result<std::vector<std::string>> {
     auto found = find_or_404(name);
     if (!found.is_ok()) return found.status();
     return services_.active_topics->topics(name);
@@ -709,7 +537,7 @@ Status Herder::reset_active_topics(const std::string& name) {
   if (!services_.config->get_bool("topic.tracking.allow.reset")) {
     return Status::unsupported("Topic tracking reset is disabled.");
   }
-  return call_status([this, name]() -> Status {
+  return jobs_.call_status([this, name]() -> Status {
     auto found = find_or_404(name);
     if (!found.is_ok()) return found.status();
     services_.active_topics->reset(name);
@@ -718,161 +546,50 @@ Status Herder::reset_active_topics(const std::string& name) {
 }
 
 Result<std::vector<rest::OffsetInfo>> Herder::connector_offsets(const std::string& name) {
-  return call<std::vector<rest::OffsetInfo>>(
+  return jobs_.call<std::vector<rest::OffsetInfo>>(
       [this, name]() -> Result<std::vector<rest::OffsetInfo>> {
         auto found = find_or_404(name);
         if (!found.is_ok()) return found.status();
-        std::vector<rest::OffsetInfo> result;
-        if (found.value()->plugin->kind == plugin::PluginKind::kSource) {
-          for (const auto& entry : services_.offsets->entries_for_connector(name)) {
-            if (!entry.value_json) continue;
-            auto key = nlohmann::json::parse(entry.key_json, nullptr, false);
-            auto value = nlohmann::json::parse(*entry.value_json, nullptr, false);
-            if (key.is_discarded() || !key.is_array() || key.size() != 2 || value.is_discarded()) {
-              continue;
-            }
-            result.push_back({key[1], value});
-          }
-          return result;
-        }
-        if (services_.admin == nullptr) return Status::unavailable("no admin client");
-        auto offsets = services_.admin->list_group_offsets("connect-" + name, 10000);
-        if (!offsets.is_ok()) return offsets.status();
-        for (const auto& [topic, partition, offset] : offsets.value()) {
-          result.push_back({{{"kafka_topic", topic}, {"kafka_partition", partition}},
-                            {{"kafka_offset", offset}}});
-        }
-        return result;
+        return list_connector_offsets(services_, name, is_source(*found.value()));
       });
 }
 
 Result<std::string> Herder::alter_connector_offsets(const std::string& name,
                                                     std::vector<rest::OffsetInfo> offsets) {
-  return call<std::string>([this, name, offsets = std::move(offsets)]() -> Result<std::string> {
-    auto found = find_stopped_for_offsets(name);
-    if (!found.is_ok()) return found.status();
-    Connector& c = *found.value();
-    if (c.plugin->kind == plugin::PluginKind::kSource) {
-      std::vector<storage::OffsetEntry> entries;
-      for (const auto& entry : offsets) {
-        auto partition = data::OwnedFields::from_json(entry.partition.dump());
-        if (!partition.is_ok()) {
-          return Status::invalid_argument("invalid source partition " + entry.partition.dump() +
-                                          ": " + std::string(partition.status().message()));
-        }
-        storage::OffsetEntry stored;
-        stored.key_json =
-            source_offset_key(name, partition.value().data(), partition.value().size());
-        if (!entry.offset.is_null()) {
-          auto offset = data::OwnedFields::from_json(entry.offset.dump());
-          if (!offset.is_ok()) {
-            return Status::invalid_argument("invalid source offset " + entry.offset.dump() + ": " +
-                                            std::string(offset.status().message()));
-          }
-          stored.value_json = offset.value().to_json();
-        }
-        entries.push_back(std::move(stored));
-      }
-      SLUICE_RETURN_IF_ERROR(services_.offsets->put_and_flush(entries));
-      return std::string(
-          "The Connect framework-managed offsets for this connector have been altered "
-          "successfully. However, if this connector manages offsets externally, they will need "
-          "to be manually altered in the system that the connector uses.");
-    }
-    std::vector<std::tuple<std::string, int32_t, int64_t>> sink_offsets;
-    for (const auto& entry : offsets) {
-      const auto& p = entry.partition;
-      if (!p.contains("kafka_topic") || !p["kafka_topic"].is_string() ||
-          !p.contains("kafka_partition") || !p["kafka_partition"].is_number_integer()) {
-        return Status::invalid_argument(
-            "sink connector partitions need 'kafka_topic' (string) and 'kafka_partition' "
-            "(integer): " +
-            p.dump());
-      }
-      if (entry.offset.is_null() || !entry.offset.contains("kafka_offset") ||
-          !entry.offset["kafka_offset"].is_number_integer() ||
-          entry.offset["kafka_offset"].get<int64_t>() < 0) {
-        return Status::invalid_argument(
-            "sink connector offsets need a non-negative integer 'kafka_offset' (resetting one "
-            "partition is done with DELETE /connectors/" +
-            name + "/offsets): " + entry.offset.dump());
-      }
-      sink_offsets.emplace_back(p["kafka_topic"].get<std::string>(),
-                                p["kafka_partition"].get<int32_t>(),
-                                entry.offset["kafka_offset"].get<int64_t>());
-    }
-    if (services_.admin == nullptr) return Status::unavailable("no admin client");
-    SLUICE_RETURN_IF_ERROR(
-        services_.admin->alter_group_offsets("connect-" + name, sink_offsets, 10000));
-    return std::string("The offsets for this connector have been altered successfully");
-  });
+  return jobs_.call<std::string>(
+      [this, name, offsets = std::move(offsets)]() -> Result<std::string> {
+        auto found = find_stopped_for_offsets(name);
+        if (!found.is_ok()) return found.status();
+        return worker::alter_connector_offsets(services_, name, is_source(*found.value()), offsets);
+      });
 }
 
 Result<std::string> Herder::reset_connector_offsets(const std::string& name) {
-  return call<std::string>([this, name]() -> Result<std::string> {
+  return jobs_.call<std::string>([this, name]() -> Result<std::string> {
     auto found = find_stopped_for_offsets(name);
     if (!found.is_ok()) return found.status();
-    Connector& c = *found.value();
-    if (c.plugin->kind == plugin::PluginKind::kSource) {
-      SLUICE_RETURN_IF_ERROR(services_.offsets->remove_connector(name));
-      return std::string(
-          "The Connect framework-managed offsets for this connector have been reset "
-          "successfully. However, if this connector manages offsets externally, they will need "
-          "to be manually reset in the system that the connector uses.");
-    }
-    if (services_.admin == nullptr) return Status::unavailable("no admin client");
-    SLUICE_RETURN_IF_ERROR(services_.admin->delete_group("connect-" + name, 10000));
-    return std::string("The offsets for this connector have been reset successfully");
+    return worker::reset_connector_offsets(services_, name, is_source(*found.value()));
   });
 }
 
 std::vector<rest::PluginListing> Herder::connector_plugins(bool connectors_only) {
-  std::vector<rest::PluginListing> result;
-  for (const plugin::PluginInfo* info : services_.plugins->plugins()) {
-    const bool is_connector =
-        info->kind == plugin::PluginKind::kSource || info->kind == plugin::PluginKind::kSink;
-    if (connectors_only && !is_connector) continue;
-    std::string type(plugin::plugin_kind_name(info->kind));
-    if (type == "transform") type = "transformation";
-    result.push_back({info->class_name, type, info->version});
-  }
-  if (!connectors_only) {
-    for (const auto& builtin : data::builtin_converters()) {
-      result.push_back(
-          {std::string(builtin.class_name), "converter", std::string(builtin.version)});
-    }
-  }
-  return result;
+  return validator_.plugin_listing(connectors_only);
 }
 
 Result<nlohmann::json> Herder::plugin_config_definitions(const std::string& plugin_name) {
-  return call<nlohmann::json>([this, plugin_name]() -> Result<nlohmann::json> {
-    const plugin::PluginInfo* info = services_.plugins->find(plugin_name);
-    if (info == nullptr) {
-      return Status::not_found(services_.plugins->unknown_class_message(plugin_name));
-    }
-    if (info->kind != plugin::PluginKind::kSource && info->kind != plugin::PluginKind::kSink) {
-      return nlohmann::json::array();
-    }
-    auto def = config_def(*info);
-    if (!def.is_ok()) return def.status();
-    return def.value()->definitions_json();
-  });
+  return jobs_.call<nlohmann::json>(
+      [this, plugin_name]() { return validator_.config_definitions(plugin_name); });
 }
 
 Result<nlohmann::json> Herder::validate_connector_config(
     const std::string& plugin_name, std::map<std::string, std::string> config) {
-  return call<nlohmann::json>([this, plugin_name, config = std::move(config)]() {
-    return validate_to_json(plugin_name, config);
+  return jobs_.call<nlohmann::json>([this, plugin_name, config = std::move(config)]() {
+    return validator_.validate_to_json(plugin_name, config);
   });
 }
 
 std::vector<rest::RefusedPluginInfo> Herder::refused_plugins() {
-  std::vector<rest::RefusedPluginInfo> result;
-  for (const auto& refused : services_.plugins->refused()) {
-    result.push_back({refused.file, refused.reason});
-  }
-  return result;
+  return validator_.refused_plugins();
 }
 
 }  // namespace sluice::worker

@@ -23,6 +23,8 @@
 #include "runtime/config/connector_config.h"
 #include "runtime/plugin/handles.h"
 #include "runtime/rest/herder_api.h"
+#include "runtime/worker/connector_validator.h"
+#include "runtime/worker/job_queue.h"
 #include "runtime/worker/status_store.h"
 #include "runtime/worker/task_runner.h"
 #include "runtime/worker/worker.h"
@@ -89,10 +91,6 @@ class Herder final : public rest::HerderApi, private WorkerListener {
  private:
   struct Connector;
 
-  // Runs `job` on the herder thread and waits for it (up to 90 s).
-  template <typename T>
-  Result<T> call(std::function<Result<T>()> job);
-  Status call_status(std::function<Status()> job);
   void thread_main();
 
   // WorkerListener
@@ -105,28 +103,9 @@ class Herder final : public rest::HerderApi, private WorkerListener {
   // find_or_404 for the offset changes: kFailedPrecondition (HTTP 400 there) unless the
   // connector is STOPPED.
   Result<Connector*> find_stopped_for_offsets(const std::string& name);
-  Result<const plugin::PluginInfo*> connector_plugin(const config::Props& config) const;
-  Result<const config::ConnectorConfigDef*> config_def(const plugin::PluginInfo& info);
-  // A validated connector config: placeholders resolved once, for the checks and for the
-  // connector that is then created or reconfigured from it.
-  struct Validation {
-    config::Props resolved;      // placeholders replaced
-    config::Props placeholders;  // keys whose value holds a placeholder → raw text
-    config::ConfigInfos infos;   // the checks' findings (placeholders shown unresolved)
-  };
-  // The key table's checks and the plugin's validate hook on `raw` with its placeholders
-  // resolved.
-  Result<Validation> run_validation(const plugin::PluginInfo& info, const config::Props& raw);
-  // run_validation for create and PUT: 400 with every error.
-  Result<Validation> validate_for_create(const plugin::PluginInfo& info,
-                                         const config::Props& config);
-  Result<nlohmann::json> validate_to_json(const std::string& plugin, const config::Props& config);
-  Result<config::Props> resolve(const std::string& name, const config::Props& raw) const;
   Result<rest::ConnectorInfo> create_locked(const std::string& name, config::Props config,
                                             TargetState target);
   Status persist(const Connector& c);
-  // Logs a warning for each key neither the plugin nor the host defines, with the nearest key.
-  void warn_unknown_keys(const Connector& c);
   // Starts the connector instance according to its target state, stores its task configs and
   // starts its tasks (through the Worker).
   void start_connector(Connector& c);
@@ -139,22 +118,19 @@ class Herder final : public rest::HerderApi, private WorkerListener {
   void reconfigure_tasks(const std::string& name);
   rest::ConnectorInfo info_of(const Connector& c);
   rest::ConnectorStateInfo status_of(const Connector& c) const;
-  config::Props masked(const Connector& c, const config::Props& props);
   std::string type_of(const Connector& c) const;
+  static bool is_source(const Connector& c);
 
   WorkerServices services_;
   std::atomic<rest::Readiness> readiness_{rest::Readiness::kStarting};
-  std::mutex queue_mutex_;
-  std::condition_variable queue_cv_;
-  std::deque<std::function<void()>> queue_;
-  bool stopping_ = false;
+  JobQueue jobs_;
   std::thread thread_;
   std::mutex cluster_id_mutex_;
   std::string cluster_id_;
 
   Worker worker_{services_, this};                                // herder thread only
   std::map<std::string, std::unique_ptr<Connector>> connectors_;  // herder thread only
-  std::map<std::string, std::unique_ptr<config::ConnectorConfigDef>> config_defs_;
+  ConnectorValidator validator_{services_};                       // herder thread only
 };
 
 // The name distributed mode's design uses for it (docs/design/distributed.md §3).

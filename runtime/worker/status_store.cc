@@ -23,12 +23,12 @@ const char* runtime_state_name(RuntimeState state) {
 
 void StatusStore::put_connector(const std::string& connector, InstanceStatus status) {
   std::lock_guard lock(mutex_);
-  connectors_[connector] = std::move(status);
+  notify(connector, -1, connectors_[connector] = std::move(status));
 }
 
 void StatusStore::put_task(const std::string& connector, int task, InstanceStatus status) {
   std::lock_guard lock(mutex_);
-  tasks_[{connector, task}] = std::move(status);
+  notify(connector, task, tasks_[{connector, task}] = std::move(status));
 }
 
 void StatusStore::fail_task(const std::string& connector, int task, const std::string& trace) {
@@ -37,6 +37,7 @@ void StatusStore::fail_task(const std::string& connector, int task, const std::s
   if (it == tasks_.end()) return;
   it->second.state = RuntimeState::kFailed;
   it->second.trace = trace;
+  notify(connector, task, it->second);
 }
 
 void StatusStore::remove_task(const std::string& connector, int task) {

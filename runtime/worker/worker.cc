@@ -208,6 +208,20 @@ void Worker::stop_task(const std::string& connector, int task) {
   if (it->second.empty()) tasks_.erase(it);
 }
 
+void Worker::stop_tasks(const std::vector<std::pair<std::string, int>>& tasks) {
+  std::vector<std::shared_ptr<TaskRunner>> runners;
+  for (const auto& [connector, task] : tasks) {
+    auto it = tasks_.find(connector);
+    if (it == tasks_.end()) continue;
+    auto runner = it->second.find(task);
+    if (runner == it->second.end()) continue;
+    runners.push_back(runner->second);
+    it->second.erase(runner);
+    if (it->second.empty()) tasks_.erase(it);
+  }
+  stop_runners(runners);
+}
+
 void Worker::stop_connector_tasks(const std::string& connector) {
   if (auto it = tasks_.find(connector); it != tasks_.end()) {
     std::vector<std::shared_ptr<TaskRunner>> runners;

@@ -100,6 +100,10 @@ class Worker {
   // Stops one task (bounded by task.shutdown.graceful.timeout.ms) and forgets it. Its status is
   // left for the next start to overwrite. No-op for an unknown task.
   void stop_task(const std::string& connector, int task);
+  // Stops the given tasks (connector, task id) in parallel under one deadline of
+  // task.shutdown.graceful.timeout.ms and forgets them; their statuses are left (a task that
+  // moves to another worker gets its status from there). Unknown tasks are skipped.
+  void stop_tasks(const std::vector<std::pair<std::string, int>>& tasks);
   // Stops every task of `connector` running here in parallel, all bounded by one deadline of
   // task.shutdown.graceful.timeout.ms, forgets them and removes their statuses.
   void stop_connector_tasks(const std::string& connector);

@@ -3,6 +3,7 @@
 // main owns the objects and keeps them alive until every task thread has been joined or abandoned.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -29,12 +30,17 @@ class StatusStore;
 // Topics each connector produced to or consumed from since its last reset (KIP-558). Thread-safe.
 class ActiveTopics {
  public:
+  // Told the first time a topic is recorded for a connector (distributed mode publishes it to
+  // the status topic). Called without the lock held; set once before any task thread starts.
+  using Observer = std::function<void(const std::string& connector, const std::string& topic)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
   // Returns true the first time `topic` is recorded for `connector`.
   bool record(const std::string& connector, const std::string& topic);
   std::vector<std::string> topics(const std::string& connector) const;
   void reset(const std::string& connector);
 
  private:
+  Observer observer_;
   mutable std::mutex mutex_;
   std::map<std::string, std::set<std::string>> topics_;
 };
