@@ -23,7 +23,7 @@ struct EndpointOptions {
   std::string version;
   std::string commit;
   std::chrono::milliseconds health_timeout{10000};
-  // Each network step of a request forwarded to another worker is bounded by this.
+  // A request forwarded to another worker is given up after this (WorkerClient::forward).
   std::chrono::milliseconds forward_timeout{30000};
 };
 

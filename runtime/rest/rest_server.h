@@ -28,7 +28,7 @@ struct RestServerOptions {
   std::string commit = "unknown";
   // GET /health answers 500 "unhealthy" when HerderApi::readiness() takes longer than this.
   std::chrono::milliseconds health_timeout{10000};
-  // In a cluster: each network step of a request forwarded to another worker is bounded by this.
+  // In a cluster: a request forwarded to another worker is given up after this.
   std::chrono::milliseconds forward_timeout{30000};
 };
 

@@ -1,17 +1,22 @@
-// WorkerClient: Poco HTTPClientSession calls between workers, one connection per call, with every
-// network step bounded by the caller's timeout. Poco exceptions stop here.
+// WorkerClient: Poco HTTPClientSession calls between workers, one connection per call, bounded
+// by the caller's timeout. Poco exceptions stop here.
 #include "runtime/rest/worker_client.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 
 #include <array>
+#include <atomic>
+#include <condition_variable>
 #include <istream>
+#include <mutex>
 #include <optional>
 #include <ostream>
+#include <thread>
 
 namespace sluice::rest {
 
@@ -65,13 +70,64 @@ struct Answer {
   std::optional<std::string> location;
 };
 
-// One request/answer exchange with the worker at `base_url`. `body` is sent when set.
+// Ends an exchange at its deadline: once watch() is given the connected socket, a thread shuts
+// the socket down when the deadline passes (and sets `*expired`), so that a read blocked on a
+// peer that answers too slowly (or trickles its answer in) returns at once. The destructor stops
+// the thread; destroy this before the socket is closed. `expired` is borrowed and must outlive
+// this object.
+class DeadlineWatch {
+ public:
+  DeadlineWatch(std::chrono::steady_clock::time_point deadline, std::atomic<bool>* expired)
+      : deadline_(deadline), expired_(expired) {}
+  ~DeadlineWatch() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  DeadlineWatch(const DeadlineWatch&) = delete;
+  DeadlineWatch& operator=(const DeadlineWatch&) = delete;
+
+  // `socket` is a handle sharing the session's socket (kept open until this is destroyed).
+  void watch(Poco::Net::StreamSocket socket) {
+    thread_ = std::thread([this, socket]() mutable {
+      std::unique_lock lock(mu_);
+      if (cv_.wait_until(lock, deadline_, [&] { return done_; })) return;
+      expired_->store(true);
+      try {
+        socket.shutdown();
+      } catch (const Poco::Exception&) {
+        // already closed by the peer: nothing left to interrupt
+      }
+    });
+  }
+
+ private:
+  const std::chrono::steady_clock::time_point deadline_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::atomic<bool>* expired_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+// One request/answer exchange with the worker at `base_url`. `body` is sent when set. The whole
+// exchange ends `timeout` after the call began.
 Result<Answer> exchange(const std::string& base_url, const std::string& method,
                         const std::string& target, const HeaderList& headers,
                         const std::optional<std::string>& body, std::chrono::milliseconds timeout) {
   Result<Endpoint> endpoint = parse_base_url(base_url);
   if (!endpoint.is_ok()) return endpoint.status();
   const std::string url = url_of(base_url, target);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::atomic<bool> expired{false};
+  auto timed_out = [&] { return expired.load() || std::chrono::steady_clock::now() >= deadline; };
+  auto timeout_status = [&] {
+    return Status::unavailable(url + " did not answer within " + std::to_string(timeout.count()) +
+                               " ms");
+  };
   try {
     Poco::Net::HTTPClientSession session(endpoint->host, endpoint->port);
     session.setTimeout(Poco::Timespan(std::chrono::microseconds(timeout).count()));
@@ -84,6 +140,8 @@ Result<Answer> exchange(const std::string& base_url, const std::string& method,
       request.setContentLength64(static_cast<Poco::Int64>(body->size()));
     }
     std::ostream& out = session.sendRequest(request);
+    DeadlineWatch watch(deadline, &expired);  // destroyed before `session` closes the socket
+    watch.watch(session.socket());
     if (body) out.write(body->data(), static_cast<std::streamsize>(body->size()));
     out.flush();
     Poco::Net::HTTPResponse response;
@@ -102,14 +160,17 @@ Result<Answer> exchange(const std::string& base_url, const std::string& method,
       }
       answer.body.append(buffer, got);
     }
+    // A socket shut down at the deadline may leave a cut answer that looks complete.
+    if (expired.load()) return timeout_status();
     if (in.bad()) return Status::unavailable(url + " sent an incomplete answer");
     return answer;
   } catch (const Poco::TimeoutException&) {
-    return Status::unavailable(url + " did not answer within " + std::to_string(timeout.count()) +
-                               " ms");
+    return timeout_status();
   } catch (const Poco::Exception& e) {
+    if (timed_out()) return timeout_status();
     return Status::unavailable("Could not reach " + url + ": " + e.displayText());
   } catch (const std::exception& e) {
+    if (timed_out()) return timeout_status();
     return Status::unavailable("Could not reach " + url + ": " + e.what());
   }
 }

@@ -29,7 +29,8 @@ class WorkerClient {
   // body and end-to-end headers (hop-by-hop ones and old signature headers are dropped), plus
   // `extra_headers` (e.g. a signature from sign_request()) and "X-Sluice-Forwarded: 1". Returns
   // the other worker's answer whatever its status (its JSON body, and its Location header when
-  // set). Each network step (connect, send, each receive) is bounded by `timeout`. Errors:
+  // set). The whole exchange ends `timeout` after the call began (the connection is shut down
+  // then, even while an answer is still trickling in). Errors:
   // kInvalidArgument for a bad `base_url`; kUnavailable when the worker cannot be reached,
   // does not answer in time or answers with a body that is not JSON; messages name the URL.
   [[nodiscard]] Result<HttpResponse> forward(const std::string& base_url,

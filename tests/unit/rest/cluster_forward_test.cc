@@ -76,6 +76,7 @@ class RecordingWorker {
   std::string body = R"({"name":"c1","config":{},"tasks":[],"type":"source"})";
   std::string location = "/connectors/c1";
   std::chrono::milliseconds delay{0};
+  std::chrono::milliseconds trickle{0};  // when set, the body is sent one byte per interval
 
  private:
   class Handler : public Poco::Net::HTTPRequestHandler {
@@ -100,6 +101,7 @@ class RecordingWorker {
       Poco::StreamCopier::copyToString(request.stream(), got.body);
       got.has_body = request.hasContentLength();
       std::chrono::milliseconds delay;
+      std::chrono::milliseconds trickle;
       std::string body;
       {
         std::lock_guard lock(owner_->mu);
@@ -108,12 +110,22 @@ class RecordingWorker {
         response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(owner_->status));
         if (!owner_->location.empty()) response.set("Location", owner_->location);
         delay = owner_->delay;
+        trickle = owner_->trickle;
         body = owner_->body;
       }
       std::this_thread::sleep_for(delay);
       response.setContentType("application/json");
       response.setContentLength(static_cast<std::streamsize>(body.size()));
-      response.send() << body;
+      std::ostream& out = response.send();
+      if (trickle.count() == 0) {
+        out << body;
+        return;
+      }
+      for (const char c : body) {
+        out << c << std::flush;
+        if (!out) return;  // the client gave up
+        std::this_thread::sleep_for(trickle);
+      }
     }
 
     RecordingWorker* owner_;
@@ -326,6 +338,22 @@ TEST_F(ClusterForwardTest, ASlowLeaderHitsTheForwardTimeout) {
   EXPECT_NE(reply.message().find("did not answer within 300 ms"), std::string::npos) << reply.body;
   EXPECT_NE(reply.message().find(leader.url()), std::string::npos) << reply.body;
   EXPECT_LT(took, std::chrono::milliseconds(1400));
+}
+
+TEST_F(ClusterForwardTest, AnAnswerTricklingInHitsTheForwardTimeoutToo) {
+  RecordingWorker leader;
+  {
+    std::lock_guard lock(leader.mu);
+    leader.trickle = std::chrono::milliseconds(50);  // the 52-byte body would take 2.6 s
+  }
+  forward_to(leader.url());
+  start_follower(std::chrono::milliseconds(400));
+  const auto started = std::chrono::steady_clock::now();
+  Reply reply = call(follower_->port(), "POST", "/connectors", R"({"name":"c1"})");
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(reply.status, 409);
+  EXPECT_NE(reply.message().find("did not answer within 400 ms"), std::string::npos) << reply.body;
+  EXPECT_LT(took, std::chrono::milliseconds(1500));
 }
 
 TEST(WorkerClientTest, BadBaseUrlsAreRefusedWithoutSending) {
