@@ -192,6 +192,24 @@ struct ServiceSet {
   sluice::worker::WorkerServices services;
 };
 
+// The "host:port" other workers reach this one at (its worker_id): the bound listener, with
+// rest.advertised.host.name / rest.advertised.port replacing its parts when set.
+std::string advertised_worker_id(const sluice::config::WorkerConfig& worker,
+                                 const std::string& bound) {
+  const size_t colon = bound.rfind(':');
+  std::string host = bound.substr(0, colon);
+  std::string port = colon == std::string::npos ? "" : bound.substr(colon + 1);
+  if (std::string advertised = worker.get_string("rest.advertised.host.name");
+      !advertised.empty()) {
+    host = advertised;
+  }
+  if (auto advertised = worker.props.find("rest.advertised.port");
+      advertised != worker.props.end() && !advertised->second.empty()) {
+    port = advertised->second;
+  }
+  return host + ":" + port;
+}
+
 sluice::rest::RestServerOptions rest_options_of(const sluice::config::WorkerConfig& worker) {
   sluice::rest::RestServerOptions rest_options;
   rest_options.listeners = worker.get_string("listeners");
@@ -338,7 +356,7 @@ int run_distributed(int argc, char** argv) {
   sluice::rest::RestServer rest(&herder, rest_options_of(worker), &herder);
   sluice::Status listening = rest.start();
   if (!listening.is_ok()) return fail(std::string(listening.message()));
-  herder.set_worker_id(rest.worker_id());
+  herder.set_worker_id(advertised_worker_id(worker, rest.worker_id()));
   sluice::Status started = herder.start();
   if (!started.is_ok()) {
     rest.stop();
