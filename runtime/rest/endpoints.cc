@@ -279,16 +279,18 @@ HttpResponse Endpoints::forward(const HttpRequest& request, const std::string& b
   }
   Result<HttpResponse> answer =
       client_.forward(base_url, request, signature, options_.forward_timeout);
+  std::string path = request.target();  // logged without the query, like every request
+  path.erase(std::min(path.find('?'), path.size()));
   if (answer.is_ok()) {
     SLUICE_LOG(kDebug, kLog,
-               request.method + " " + request.target() + " forwarded to " + target_role + " at " +
-                   base_url + ": " + std::to_string(answer->status));
+               request.method + " " + path + " forwarded to " + target_role + " at " + base_url +
+                   ": " + std::to_string(answer->status));
     return std::move(answer).value();
   }
   const std::string why(answer.status().message());
   SLUICE_LOG(kWarn, kLog,
-             "could not forward " + request.method + " " + request.target() + " to " + target_role +
-                 " at " + base_url + ": " + why);
+             "could not forward " + request.method + " " + path + " to " + target_role + " at " +
+                 base_url + ": " + why);
   if (answer.status().code() == StatusCode::kUnavailable) {
     return error_response(409, "Cannot complete the request: forwarding it to " + target_role +
                                    " at " + base_url + " failed (" + why +
