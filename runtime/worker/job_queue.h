@@ -33,7 +33,10 @@ class JobQueue {
                  std::chrono::milliseconds timeout = kRequestTimeout) {
     auto promise = std::make_shared<std::promise<Result<T>>>();
     auto future = promise->get_future();
-    if (!post([promise, job = std::move(job)] { promise->set_value(job()); })) {
+    // The job owns the only reference to the promise: a job dropped by close() breaks it, and
+    // the caller is told at once instead of after `timeout`.
+    if (!post(
+            [promise = std::move(promise), job = std::move(job)] { promise->set_value(job()); })) {
       return Status::internal("worker is shutting down");
     }
     if (future.wait_for(timeout) != std::future_status::ready) {
