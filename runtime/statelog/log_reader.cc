@@ -137,7 +137,45 @@ void LogReader::deliver(const rd_kafka_message_t& message) {
   progressed_.notify_all();
 }
 
+namespace {
+
+// Errors a just-created topic (or a leader election) gives for a moment: worth asking again.
+bool transient_offsets_error(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 Result<std::vector<int64_t>> LogReader::end_offsets(int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    rd_kafka_resp_err_t failed = RD_KAFKA_RESP_ERR_NO_ERROR;
+    auto ends = end_offsets_once(timeout_ms, &failed);
+    if (ends.is_ok() || !transient_offsets_error(failed) ||
+        std::chrono::steady_clock::now() + kEndOffsetsRetry >= deadline) {
+      return ends;
+    }
+    std::this_thread::sleep_for(kEndOffsetsRetry);
+  }
+}
+
+Result<std::vector<int64_t>> LogReader::end_offsets_once(int timeout_ms,
+                                                         rd_kafka_resp_err_t* failed) {
   const std::string subject = "state topic " + describe(spec_);
   kafka_client::PartitionListPtr list(rd_kafka_topic_partition_list_new(partitions_));
   for (int32_t p = 0; p < partitions_; ++p) {
@@ -147,6 +185,7 @@ Result<std::vector<int64_t>> LogReader::end_offsets(int timeout_ms) {
   }
   rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(rk_, list.get(), timeout_ms);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    *failed = err;
     return Status::unavailable(
         subject + ": cannot read the end offsets of its partitions: " + rd_kafka_err2str(err));
   }
@@ -154,11 +193,9 @@ Result<std::vector<int64_t>> LogReader::end_offsets(int timeout_ms) {
   for (int i = 0; i < list->cnt; ++i) {
     const rd_kafka_topic_partition_t& tp = list->elems[i];
     if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR || tp.offset < 0) {
+      *failed = tp.err != RD_KAFKA_RESP_ERR_NO_ERROR ? tp.err : RD_KAFKA_RESP_ERR__BAD_MSG;
       return Status::unavailable(subject + ": cannot read the end offset of partition " +
-                                 std::to_string(tp.partition) + ": " +
-                                 rd_kafka_err2str(tp.err != RD_KAFKA_RESP_ERR_NO_ERROR
-                                                      ? tp.err
-                                                      : RD_KAFKA_RESP_ERR__BAD_MSG));
+                                 std::to_string(tp.partition) + ": " + rd_kafka_err2str(*failed));
     }
     if (tp.partition >= 0 && tp.partition < partitions_) {
       ends[static_cast<size_t>(tp.partition)] = tp.offset;

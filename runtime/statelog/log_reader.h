@@ -7,6 +7,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -63,8 +64,13 @@ class LogReader {
   LogReader(StateTopicSpec spec, int32_t partitions, RecordCallback on_record);
   void run();
   void deliver(const rd_kafka_message_t& message);
-  // The end offset of every partition, asked of the cluster now.
+  // The end offset of every partition, asked of the cluster now. Errors a new topic or a
+  // leader election give for a moment (not leader, leader not available, unknown partition) are
+  // retried every kEndOffsetsRetry until `timeout_ms` has passed.
   Result<std::vector<int64_t>> end_offsets(int timeout_ms);
+  // One attempt; on failure `failed` gets the error code.
+  Result<std::vector<int64_t>> end_offsets_once(int timeout_ms, rd_kafka_resp_err_t* failed);
+  static constexpr std::chrono::milliseconds kEndOffsetsRetry{200};
 
   const StateTopicSpec spec_;
   const int32_t partitions_;
