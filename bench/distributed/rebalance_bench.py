@@ -72,6 +72,14 @@ LINES = {
 }
 
 
+# Steps of a new Sluice worker, from its log (join_steps).
+STEP_LINES = {"log_rest_s": re.compile(r"\[rest\] REST API listening"),
+              "log_config_read_s": re.compile(r"\[herder\] config topic .* read to offset"),
+              "log_first_assignment_s": re.compile(r"\[herder\] generation \d+"),
+              "log_tasks_assigned_s": re.compile(r"\[herder\] generation \d+.*: "
+                                                 r"\+\d+ connectors \+[1-9]\d* tasks")}
+
+
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -456,6 +464,12 @@ class Bench:
             time.sleep(POLL_S)
         if first is None:
             raise RuntimeError(f"scale-out run {run}: no task RUNNING on {w.id}")
+        while rest_up is None and time.time() - t0 < MEASURE_TIMEOUT_S:
+            # Kafka Connect serves GET / only once its herder has started.
+            if http("GET", w.url + "/", timeout_s=0.5)[0] == 200:
+                rest_up = time.time()
+            else:
+                time.sleep(POLL_S)
         while True:
             st = c.status(via)
             if c.balanced(st):
@@ -477,6 +491,7 @@ class Bench:
                     stopped.add(int(m.group(1)))
         rec = self.record(
             kind="scale_out", contender=c.kind, workers=c.n, run=run, new_worker=w.id,
+            **self.join_steps(c, w),
             seconds=round(first - t0, 3),
             rest_up_s=round(rest_up - t0, 3) if rest_up else None,
             balanced_s=round(balanced - t0, 3), tasks_moved=len(moved),
@@ -486,6 +501,22 @@ class Bench:
             f"(REST {rec['rest_up_s']} s, balanced {rec['balanced_s']:.2f} s); {len(moved)} "
             f"moved, {len(stopped)} stopped, {len(rec['stopped_not_moved'])} stopped that did "
             f"not move")
+
+    def join_steps(self, c, w):
+        """For a new Sluice worker: when (seconds after spawn, from its log) its REST API
+        listened, it had read the config topic to the end, it got its first assignment, and it
+        got the assignment that gave it tasks."""
+        if c.kind != "sluice":
+            return {}
+        steps = {}
+        for line in w.log_since(0).splitlines():
+            t = line_time(line)
+            if t is None:
+                continue
+            for key, pattern in STEP_LINES.items():
+                if key not in steps and pattern.search(line):
+                    steps[key] = round(t - w.started_at, 3)
+        return steps
 
     # ---- report --------------------------------------------------------------------------------
 
@@ -515,7 +546,7 @@ class Bench:
                         continue
                     m = {"runs": len(rs)}
                     for key in ("seconds", "detection_s", "rebalance_to_running_s", "rest_up_s",
-                                "balanced_s", "tasks_moved"):
+                                "balanced_s", "tasks_moved", *STEP_LINES):
                         vals = [r[key] for r in rs if r.get(key) is not None]
                         if vals:
                             m[key] = round(statistics.median(vals), 3)
@@ -554,7 +585,11 @@ class Bench:
                  "rebalance_to_running_s"),
                 ("scale-out: spawn → its first task RUNNING", "scale_out", "seconds"),
                 ("  spawn → its REST API answers", "scale_out", "rest_up_s"),
-                ("  spawn → all tasks RUNNING, spread evenly", "scale_out", "balanced_s")]
+                ("  spawn → all tasks RUNNING, spread evenly", "scale_out", "balanced_s"),
+                ("  new Sluice worker's log: REST listening", "scale_out", "log_rest_s"),
+                ("  … config topic read to its end", "scale_out", "log_config_read_s"),
+                ("  … first assignment (joined)", "scale_out", "log_first_assignment_s"),
+                ("  … assignment with tasks", "scale_out", "log_tasks_assigned_s")]
         for label, kind, field in rows:
             for n in sizes:
                 out.append(f"| {label} | {n} | {cell(f'{kind}/sluice/{n}', field)} | "
