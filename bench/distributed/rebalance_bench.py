@@ -574,7 +574,7 @@ class Bench:
                f"{THROUGHPUT} records/s each; session.timeout.ms {SESSION_TIMEOUT_MS}, "
                f"heartbeat.interval.ms {HEARTBEAT_MS}, scheduled.rebalance.max.delay.ms "
                f"{DELAY_MS}, status polled every {int(POLL_S * 1000)} ms.",
-               f"Machine: {os.cpu_count()} cores, load average "
+               f"Machine: {os.cpu_count()} cores, {mem_gib()} GiB, load average "
                f"{' '.join(self.meta['load_before'])} before, "
                f"{' '.join(self.meta['load_after'])} after.", "",
                "| figure | workers | Sluice | Kafka Connect |", "|---|---|---|---|"]
@@ -634,6 +634,14 @@ class Bench:
         with open(os.path.join(self.args.out, "summary.md"), "w") as f:
             f.write(text)
         print(text)
+
+
+def mem_gib() -> int:
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024)
+    return 0
 
 
 def sizes(text):
