@@ -129,14 +129,18 @@ if [[ " $stages " == *" integration "* ]] && [ "$main_built" = 1 ]; then
   note_result integration "$ip" "$if_"
   echo "   integration tests took $((SECONDS - began)) s"
 
-  # The worker's file pipeline once more on a real Apache Kafka broker (KRaft, 4.x jars).
+  # The worker's file pipeline and the distributed-mode suite once more on a real Apache Kafka
+  # broker (KRaft, 4.x jars); the distributed suite there with scheduled.rebalance.max.delay.ms=0.
   out="$log_dir/integration-kafka.log"
-  echo "== worker pipeline on Apache Kafka (SLUICE_TEST_TARGET=kafka)"
-  SLUICE_TEST_TARGET=kafka SLUICE_BUILD_DIR="$repo/build" /usr/bin/python3 -m pytest \
-    "$repo/tests/integration/worker/test_worker_pipeline.py" -k external_broker -q -rfE \
+  echo "== worker pipeline and distributed mode on Apache Kafka (SLUICE_TEST_TARGET=kafka)"
+  began=$SECONDS
+  SLUICE_TEST_TARGET=kafka SLUICE_IT_REBALANCE_DELAY_MS=0 SLUICE_BUILD_DIR="$repo/build" \
+    /usr/bin/python3 -m pytest "$repo/tests/integration/worker/test_worker_pipeline.py" \
+    "$repo/tests/integration/distributed" -k "external_broker or distributed" -q -rfE \
     -p no:cacheprovider --junitxml="$log_dir/integration-kafka.xml" 2>&1 | tee "$out" | tail -5
   read -r kp kf < <(junit_counts "$log_dir/integration-kafka.xml")
   note_result integration-kafka "$kp" "$kf"
+  echo "   integration tests on Apache Kafka took $((SECONDS - began)) s"
 fi
 
 echo "== done in $(( $(date +%s) - start ))s"

@@ -1,7 +1,13 @@
 """Fixture of the distributed-mode suite: make_cluster(workers=3, delay_ms=..., **kwargs) starts a
 broker and `workers` `sluice distributed` processes (sluice_it/cluster.py) in the test's tmp_path.
 Every cluster made is reaped at teardown (workers SIGTERM then SIGKILL, then the broker), also
-when the test fails; a failing test prints every worker's log tail and the broker's."""
+when the test fails; a failing test prints every worker's log tail and the broker's.
+
+SLUICE_IT_REBALANCE_DELAY_MS sets the clusters' default scheduled.rebalance.max.delay.ms (5000
+unless set): CI runs the suite once on broker-lite with the default and once on Apache Kafka with
+0 (tests that need a particular delay pass it explicitly)."""
+
+import os
 
 import pytest
 
@@ -17,7 +23,11 @@ def _test_failed(node):
 def make_cluster(request, tmp_path):
     made = []
 
-    def make(workers=3, delay_ms=5000, **kwargs):
+    default_delay_ms = int(os.environ.get("SLUICE_IT_REBALANCE_DELAY_MS", "5000"))
+
+    def make(workers=3, delay_ms=None, **kwargs):
+        if delay_ms is None:
+            delay_ms = default_delay_ms
         c = Cluster(tmp_path / f"cluster{len(made)}", delay_ms=delay_ms, **kwargs)
         made.append(c)
         c.start(workers)

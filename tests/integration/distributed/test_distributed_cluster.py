@@ -25,8 +25,6 @@ from sluice_it.cluster import (HEARTBEAT_INTERVAL_MS, SESSION_TIMEOUT_MS, assert
                                verifiable_source)
 from sluice_it.workers import extend_phase_limit
 
-pytestmark = pytest.mark.broker_lite_only
-
 
 def _start_gen(cluster, tasks=3, via=None, topic="seq", throughput=100):
     """Creates VerifiableSource `gen` through a follower (or `via`), waits until its tasks run

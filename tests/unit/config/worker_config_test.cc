@@ -21,7 +21,7 @@ WorkerConfig parse_ok(const std::string& yaml) {
   return r.is_ok() ? *r : WorkerConfig{};
 }
 
-std::string parse_error(const std::string& yaml) {
+std::string worker_parse_error(const std::string& yaml) {
   auto r = parse_worker_config(yaml, "worker.yaml");
   EXPECT_FALSE(r.is_ok());
   if (r.is_ok()) return "";
@@ -69,44 +69,44 @@ TEST(WorkerConfigTest, DefaultsComeFromTheKeyTable) {
 }
 
 TEST(WorkerConfigTest, UnknownKeyNamesFileAndNearestKey) {
-  EXPECT_EQ(parse_error("offset.flush.intervl.ms: 10\n"),
+  EXPECT_EQ(worker_parse_error("offset.flush.intervl.ms: 10\n"),
             "worker.yaml: unknown worker key 'offset.flush.intervl.ms' (did you mean "
             "'offset.flush.interval.ms'?)");
-  EXPECT_EQ(parse_error("bootstrap.server: x:9092\n"),
+  EXPECT_EQ(worker_parse_error("bootstrap.server: x:9092\n"),
             "worker.yaml: unknown worker key 'bootstrap.server' (did you mean "
             "'bootstrap.servers'?)");
   // A misspelt family prefix is matched against the family with the rest of the key.
-  EXPECT_EQ(parse_error("prodcer.acks: all\n"),
+  EXPECT_EQ(worker_parse_error("prodcer.acks: all\n"),
             "worker.yaml: unknown worker key 'prodcer.acks' (did you mean 'producer.acks'?)");
-  EXPECT_EQ(parse_error("key.convertr.schemas.enable: false\n"),
+  EXPECT_EQ(worker_parse_error("key.convertr.schemas.enable: false\n"),
             "worker.yaml: unknown worker key 'key.convertr.schemas.enable' (did you mean "
             "'key.converter.schemas.enable'?)");
-  EXPECT_EQ(parse_error("brokr:\n  log.dirs: x\n"),
+  EXPECT_EQ(worker_parse_error("brokr:\n  log.dirs: x\n"),
             "worker.yaml: unknown worker key 'brokr.log.dirs' (did you mean "
             "'broker.log.dirs'?)");
   // Nothing near: no hint.
-  EXPECT_EQ(parse_error("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz: 1\n"),
+  EXPECT_EQ(worker_parse_error("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz: 1\n"),
             "worker.yaml: unknown worker key 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz'");
 }
 
 TEST(WorkerConfigTest, TypeErrorsNameKeyAndValue) {
-  EXPECT_EQ(parse_error("offset.flush.interval.ms: abc\n"),
+  EXPECT_EQ(worker_parse_error("offset.flush.interval.ms: abc\n"),
             "worker.yaml: key 'offset.flush.interval.ms': 'abc' is not a LONG");
-  EXPECT_EQ(parse_error("topic.creation.enable: yes please\n"),
+  EXPECT_EQ(worker_parse_error("topic.creation.enable: yes please\n"),
             "worker.yaml: key 'topic.creation.enable': 'yes please' is not a BOOLEAN");
-  EXPECT_EQ(parse_error("rest.advertised.port: 99999999999\n"),
+  EXPECT_EQ(worker_parse_error("rest.advertised.port: 99999999999\n"),
             "worker.yaml: key 'rest.advertised.port': '99999999999' is not an INT");
-  EXPECT_EQ(parse_error("connect.protocol: fancy\n"),
+  EXPECT_EQ(worker_parse_error("connect.protocol: fancy\n"),
             "worker.yaml: key 'connect.protocol': 'fancy' is not one of eager, compatible, "
             "sessioned");
 }
 
 TEST(WorkerConfigTest, SyntaxErrorNamesLineAndColumn) {
-  std::string m = parse_error("listeners: http://127.0.0.1:8083\nplugin.path: [a, b\n");
+  std::string m = worker_parse_error("listeners: http://127.0.0.1:8083\nplugin.path: [a, b\n");
   EXPECT_THAT(m, testing::MatchesRegex("worker\\.yaml:[23]:[0-9]+: YAML syntax error: .+"));
-  m = parse_error("a: b\n  c: d\n");
+  m = worker_parse_error("a: b\n  c: d\n");
   EXPECT_THAT(m, testing::StartsWith("worker.yaml:2:"));
-  EXPECT_THAT(parse_error("- just\n- a list\n"), HasSubstr("the top level must be a map"));
+  EXPECT_THAT(worker_parse_error("- just\n- a list\n"), HasSubstr("the top level must be a map"));
 }
 
 TEST(WorkerConfigTest, BrokerMapIsKeptApartAndFlattened) {
@@ -131,12 +131,12 @@ TEST(WorkerConfigTest, BrokerMapIsKeptApartAndFlattened) {
   // Dotted top-level keys are the same as the nested map.
   WorkerConfig flat = parse_ok("broker.log.dirs: ./d\nbroker:\n  num.partitions: 2\n");
   EXPECT_EQ(flat.broker, (Props{{"log.dirs", "./d"}, {"num.partitions", "2"}}));
-  EXPECT_THAT(parse_error("broker.log.dirs: ./d\nbroker:\n  log.dirs: ./e\n"),
+  EXPECT_THAT(worker_parse_error("broker.log.dirs: ./d\nbroker:\n  log.dirs: ./e\n"),
               HasSubstr("key 'log.dirs' is given twice"));
 }
 
 TEST(WorkerConfigTest, BrokerWithBootstrapServersIsAnError) {
-  EXPECT_THAT(parse_error("bootstrap.servers: kafka:9092\nbroker:\n  log.dirs: x\n"),
+  EXPECT_THAT(worker_parse_error("bootstrap.servers: kafka:9092\nbroker:\n  log.dirs: x\n"),
               HasSubstr("worker.yaml: key 'broker' is only used when bootstrap.servers is unset"));
   // "embedded" and an empty value mean the embedded broker: the map is fine then.
   EXPECT_TRUE(parse_ok("bootstrap.servers: embedded\nbroker: {log.dirs: x}\n").embedded_broker());
@@ -144,7 +144,7 @@ TEST(WorkerConfigTest, BrokerWithBootstrapServersIsAnError) {
   WorkerConfig remote = parse_ok("bootstrap.servers: [k1:9092, k2:9092]\n");
   EXPECT_FALSE(remote.embedded_broker());
   EXPECT_EQ(remote.get_list("bootstrap.servers"), (std::vector<std::string>{"k1:9092", "k2:9092"}));
-  EXPECT_THAT(parse_error("broker: 5\n"), HasSubstr("key 'broker' must be a map"));
+  EXPECT_THAT(worker_parse_error("broker: 5\n"), HasSubstr("key 'broker' must be a map"));
 }
 
 TEST(WorkerConfigTest, NestedPrefixedMapsAreFlattened) {
@@ -166,7 +166,7 @@ TEST(WorkerConfigTest, NestedPrefixedMapsAreFlattened) {
 }
 
 TEST(WorkerConfigTest, KeyGivenTwiceAfterFlatteningIsAnError) {
-  EXPECT_THAT(parse_error("producer.acks: 1\nproducer:\n  acks: all\n"),
+  EXPECT_THAT(worker_parse_error("producer.acks: 1\nproducer:\n  acks: all\n"),
               HasSubstr("key 'producer.acks' is given twice (lines 1 and 3)"));
 }
 
@@ -183,11 +183,11 @@ TEST(WorkerConfigTest, ProvidersAreResolvedAndRawKept) {
   EXPECT_EQ(c.broker.at("log.dirs"), "2500/x");
   // A resolved value of the wrong type is reported with the placeholder, not the value.
   ::setenv("SLUICE_CFG_TEST_BAD", "soon", 1);
-  EXPECT_EQ(parse_error("offset.flush.interval.ms: ${env:SLUICE_CFG_TEST_BAD}\n"),
+  EXPECT_EQ(worker_parse_error("offset.flush.interval.ms: ${env:SLUICE_CFG_TEST_BAD}\n"),
             "worker.yaml: key 'offset.flush.interval.ms': '${env:SLUICE_CFG_TEST_BAD}' is not a "
             "LONG");
   ::unsetenv("SLUICE_CFG_TEST_UNSET");
-  EXPECT_EQ(parse_error("client.id: ${env:SLUICE_CFG_TEST_UNSET}\n"),
+  EXPECT_EQ(worker_parse_error("client.id: ${env:SLUICE_CFG_TEST_UNSET}\n"),
             "worker.yaml: key 'client.id': ${env:SLUICE_CFG_TEST_UNSET}: environment variable "
             "SLUICE_CFG_TEST_UNSET is not set");
 }

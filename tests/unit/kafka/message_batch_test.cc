@@ -17,7 +17,7 @@
 namespace sluice::kafka_client {
 namespace {
 
-constexpr int kTimeoutMs = 10000;
+constexpr int kBatchTimeoutMs = 10000;
 
 struct Delivered {
   intptr_t opaque;
@@ -55,7 +55,7 @@ class MessageBatchTest : public testing::InProcessBrokerTest {
     InProcessBrokerTest::SetUp();
     auto admin = Admin::create({{"bootstrap.servers", bootstrap_}});
     ASSERT_TRUE(admin.is_ok());
-    ASSERT_TRUE((*admin)->create_topic("t", 1, 1, {}, kTimeoutMs).is_ok());
+    ASSERT_TRUE((*admin)->create_topic("t", 1, 1, {}, kBatchTimeoutMs).is_ok());
   }
   std::unique_ptr<Producer> producer(Props extra) {
     Props props{{"bootstrap.servers", bootstrap_}, {"linger.ms", "1"}};
@@ -89,7 +89,7 @@ TEST_F(MessageBatchTest, DeliversInOrderWithKeysNullsAndOpaques) {
     EXPECT_TRUE(batch.empty());
   }
   EXPECT_TRUE(rejected.empty());
-  ASSERT_EQ(rd_kafka_flush(p->handle(), kTimeoutMs), RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(rd_kafka_flush(p->handle(), kBatchTimeoutMs), RD_KAFKA_RESP_ERR_NO_ERROR);
   EXPECT_EQ(reports_.errors, 0);
   ASSERT_EQ(reports_.delivered.size(), 1200u);
   for (int n = 0; n < 1200; ++n) {
@@ -124,7 +124,7 @@ TEST_F(MessageBatchTest, FullQueueKeepsTheRestStagedInOrder) {
   }
   EXPECT_GE(calls, 2);  // 25 messages cannot pass a queue of 10 in fewer than three calls
   EXPECT_TRUE(rejected.empty());
-  ASSERT_EQ(rd_kafka_flush(p->handle(), kTimeoutMs), RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(rd_kafka_flush(p->handle(), kBatchTimeoutMs), RD_KAFKA_RESP_ERR_NO_ERROR);
   ASSERT_EQ(reports_.delivered.size(), 25u);
   for (int n = 0; n < 25; ++n) {
     EXPECT_EQ(reports_.delivered[n].opaque, n + 1);
@@ -148,7 +148,7 @@ TEST_F(MessageBatchTest, MessageTooLargeIsRejectedAndTheOthersGoOn) {
   ASSERT_EQ(rejected.size(), 1u);
   EXPECT_EQ(reinterpret_cast<intptr_t>(rejected[0].opaque), 2);
   EXPECT_EQ(rejected[0].error, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE);
-  ASSERT_EQ(rd_kafka_flush(p->handle(), kTimeoutMs), RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(rd_kafka_flush(p->handle(), kBatchTimeoutMs), RD_KAFKA_RESP_ERR_NO_ERROR);
   ASSERT_EQ(reports_.delivered.size(), 2u);
   EXPECT_EQ(reports_.delivered[0].opaque, 1);
   EXPECT_EQ(reports_.delivered[1].opaque, 3);

@@ -18,9 +18,9 @@ using testing::make_simple_batch;
 using testing::read_all;
 using testing::StoredBatch;
 
-constexpr char kDir[] = "/data/t-0";
+constexpr char kRecoveryDir[] = "/data/t-0";
 
-LogConfig config() {
+LogConfig recovery_config() {
   LogConfig c;
   c.segment_bytes = 4096;
   c.index_interval_bytes = 256;
@@ -35,7 +35,8 @@ class RecoveryTest : public ::testing::Test {
     ASSERT_TRUE(fs_.sync_dir("/").is_ok());
   }
   std::unique_ptr<PartitionLog> open_log(bool clean) {
-    auto r = PartitionLog::open(fs_, kDir, config(), clean, [](std::string_view) {});
+    auto r =
+        PartitionLog::open(fs_, kRecoveryDir, recovery_config(), clean, [](std::string_view) {});
     EXPECT_TRUE(r.is_ok()) << r.status().to_string();
     return r.is_ok() ? std::move(r).value() : nullptr;
   }
@@ -50,25 +51,26 @@ class RecoveryTest : public ::testing::Test {
   }
   std::map<std::string, std::vector<uint8_t>> snapshot() {
     std::map<std::string, std::vector<uint8_t>> files;
-    auto names = fs_.list_dir(kDir);
-    for (const std::string& n : *names) files[n] = fs_.contents(std::string(kDir) + "/" + n);
+    auto names = fs_.list_dir(kRecoveryDir);
+    for (const std::string& n : *names)
+      files[n] = fs_.contents(std::string(kRecoveryDir) + "/" + n);
     return files;
   }
   void restore(const std::map<std::string, std::vector<uint8_t>>& files) {
-    auto names = fs_.list_dir(kDir);
+    auto names = fs_.list_dir(kRecoveryDir);
     for (const std::string& n : *names)
-      ASSERT_TRUE(fs_.remove(std::string(kDir) + "/" + n).is_ok());
+      ASSERT_TRUE(fs_.remove(std::string(kRecoveryDir) + "/" + n).is_ok());
     for (const auto& [n, data] : files) write_file(n, data);
   }
   void write_file(const std::string& name, const std::vector<uint8_t>& data) {
-    auto f = fs_.open(std::string(kDir) + "/" + name, OpenMode::kCreateTruncate);
+    auto f = fs_.open(std::string(kRecoveryDir) + "/" + name, OpenMode::kCreateTruncate);
     ASSERT_TRUE(f.is_ok());
     if (!data.empty()) {
       ASSERT_TRUE((*f)->write_at(0, data).is_ok());
     }
   }
   std::string active_log_name() {
-    auto names = fs_.list_dir(kDir);
+    auto names = fs_.list_dir(kRecoveryDir);
     std::string best;
     for (const std::string& n : *names) {
       if (parse_segment_file_name(n, ".log") && n > best) best = n;
@@ -203,7 +205,7 @@ TEST_F(RecoveryTest, DamagedIndexesAreRebuiltWithIdenticalLookups) {
       if (data.size() < 24) continue;
       switch (kind) {
         case 0:
-          ASSERT_TRUE(fs_.remove(std::string(kDir) + "/" + target).is_ok());
+          ASSERT_TRUE(fs_.remove(std::string(kRecoveryDir) + "/" + target).is_ok());
           break;
         case 1:
           std::fill(data.begin(), data.end(), 0);
@@ -283,7 +285,8 @@ TEST_F(RecoveryTest, BitRotInASealedSegmentIsRefusedOnReadAndFoundByTheScan) {
     {
       // An unclean start that scans everything (no recovery point) reports the damage and
       // keeps the later segments.
-      ASSERT_TRUE(fs_.remove(std::string(kDir) + "/" + kRecoveryPointCheckpointName).is_ok());
+      ASSERT_TRUE(
+          fs_.remove(std::string(kRecoveryDir) + "/" + kRecoveryPointCheckpointName).is_ok());
       auto log = open_log(/*clean=*/false);
       ASSERT_NE(log, nullptr);
       EXPECT_GE(log->recovery_report().damaged_ranges, 1);

@@ -37,7 +37,7 @@ std::string with_trailer(const std::string& body, int count) {
   return body + "end " + std::to_string(count) + " " + crc_hex(body) + "\n";
 }
 
-std::unique_ptr<FileOffsetStore> open_ok(log::FileSystem& fs, const std::string& path) {
+std::unique_ptr<FileOffsetStore> open_offsets_ok(log::FileSystem& fs, const std::string& path) {
   auto store = FileOffsetStore::open(path, &fs);
   EXPECT_TRUE(store.is_ok()) << store.status().to_string();
   return store.is_ok() ? std::move(*store) : nullptr;
@@ -45,7 +45,7 @@ std::unique_ptr<FileOffsetStore> open_ok(log::FileSystem& fs, const std::string&
 
 TEST(FileOffsetStoreTest, MissingFileIsEmptyAndNothingIsWritten) {
   log::SimulatedPowerLossFileSystem fs;
-  auto store = open_ok(fs, "/data/connect.offsets");
+  auto store = open_offsets_ok(fs, "/data/connect.offsets");
   EXPECT_EQ(store->size(), 0u);
   EXPECT_EQ(store->get(key("a", "x")), std::nullopt);
   ASSERT_TRUE(store->put_and_flush({}));
@@ -55,7 +55,7 @@ TEST(FileOffsetStoreTest, MissingFileIsEmptyAndNothingIsWritten) {
 
 TEST(FileOffsetStoreTest, WritesTheDocumentedLayoutAndReadsItBack) {
   log::SimulatedPowerLossFileSystem fs;
-  auto store = open_ok(fs, "/data/connect.offsets");
+  auto store = open_offsets_ok(fs, "/data/connect.offsets");
   std::vector<OffsetEntry> batch = {{"[\"ticker\",{\"ticker\":\"default\"}]", "{\"n\":41}"},
                                     {key("file-source", "data/in.txt"), pos(30)}};
   ASSERT_TRUE(store->put_and_flush(batch));
@@ -66,7 +66,7 @@ TEST(FileOffsetStoreTest, WritesTheDocumentedLayoutAndReadsItBack) {
   EXPECT_EQ(text_of(fs, "/data/connect.offsets"), with_trailer(body, 2));
   EXPECT_FALSE(fs.exists("/data/connect.offsets.tmp"));
 
-  auto reopened = open_ok(fs, "/data/connect.offsets");
+  auto reopened = open_offsets_ok(fs, "/data/connect.offsets");
   EXPECT_EQ(reopened->size(), 2u);
   EXPECT_EQ(reopened->get(key("file-source", "data/in.txt")), pos(30));
   EXPECT_EQ(reopened->get("[\"ticker\",{\"ticker\":\"default\"}]"), "{\"n\":41}");
@@ -74,21 +74,21 @@ TEST(FileOffsetStoreTest, WritesTheDocumentedLayoutAndReadsItBack) {
 
 TEST(FileOffsetStoreTest, EmptyStoreFileIsHeaderAndZeroTrailer) {
   log::SimulatedPowerLossFileSystem fs;
-  auto store = open_ok(fs, "offsets");
+  auto store = open_offsets_ok(fs, "offsets");
   ASSERT_TRUE(store->put_and_flush(std::vector<OffsetEntry>{{key("a", "f"), pos(1)}}));
   ASSERT_TRUE(store->put_and_flush(std::vector<OffsetEntry>{{key("a", "f"), std::nullopt}}));
   EXPECT_EQ(text_of(fs, "offsets"), with_trailer("sluice-offsets 1\n", 0));
-  EXPECT_EQ(open_ok(fs, "offsets")->size(), 0u);
+  EXPECT_EQ(open_offsets_ok(fs, "offsets")->size(), 0u);
 }
 
 TEST(FileOffsetStoreTest, MergesLaterEntriesWinAndTombstonesDelete) {
   log::SimulatedPowerLossFileSystem fs;
-  auto store = open_ok(fs, "/o");
+  auto store = open_offsets_ok(fs, "/o");
   ASSERT_TRUE(store->put_and_flush(
       std::vector<OffsetEntry>{{key("a", "1"), pos(1)}, {key("a", "2"), pos(2)}}));
   ASSERT_TRUE(store->put_and_flush(std::vector<OffsetEntry>{
       {key("a", "1"), pos(10)}, {key("a", "1"), pos(11)}, {key("a", "2"), std::nullopt}}));
-  auto reopened = open_ok(fs, "/o");
+  auto reopened = open_offsets_ok(fs, "/o");
   EXPECT_EQ(reopened->get(key("a", "1")), pos(11));
   EXPECT_EQ(reopened->get(key("a", "2")), std::nullopt);
   EXPECT_EQ(reopened->size(), 1u);
@@ -96,7 +96,7 @@ TEST(FileOffsetStoreTest, MergesLaterEntriesWinAndTombstonesDelete) {
 
 TEST(FileOffsetStoreTest, NothingIsWrittenWhenNothingChanged) {
   log::SimulatedPowerLossFileSystem fs;
-  auto store = open_ok(fs, "/o");
+  auto store = open_offsets_ok(fs, "/o");
   ASSERT_TRUE(store->put_and_flush(std::vector<OffsetEntry>{{key("a", "1"), pos(1)}}));
   const int64_t syncs = fs.file_syncs();
   const int64_t dir_syncs = fs.dir_syncs();
@@ -113,7 +113,7 @@ TEST(FileOffsetStoreTest, NothingIsWrittenWhenNothingChanged) {
 
 TEST(FileOffsetStoreTest, EntriesForConnectorAndRemoveConnector) {
   log::SimulatedPowerLossFileSystem fs;
-  auto store = open_ok(fs, "/o");
+  auto store = open_offsets_ok(fs, "/o");
   // "a" must not match "ab"; names with escapes are compared unescaped.
   ASSERT_TRUE(store->put_and_flush(std::vector<OffsetEntry>{{key("a", "1"), pos(1)},
                                                             {key("ab", "1"), pos(2)},
@@ -127,7 +127,7 @@ TEST(FileOffsetStoreTest, EntriesForConnectorAndRemoveConnector) {
   EXPECT_TRUE(store->entries_for_connector("zzz").empty());
 
   ASSERT_TRUE(store->remove_connector("a"));
-  auto reopened = open_ok(fs, "/o");
+  auto reopened = open_offsets_ok(fs, "/o");
   EXPECT_TRUE(reopened->entries_for_connector("a").empty());
   EXPECT_EQ(reopened->entries_for_connector("ab").size(), 1u);
   EXPECT_EQ(reopened->size(), 2u);
@@ -135,7 +135,7 @@ TEST(FileOffsetStoreTest, EntriesForConnectorAndRemoveConnector) {
 
 TEST(FileOffsetStoreTest, MalformedEntriesRejectTheWholeBatch) {
   log::SimulatedPowerLossFileSystem fs;
-  auto store = open_ok(fs, "/o");
+  auto store = open_offsets_ok(fs, "/o");
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"", pos(1)},           {"[\"a\",{}", pos(1)},          {"[\"a\"]", pos(1)},
       {"[1,{}]", pos(1)},     {"[\"a\",[]]", pos(1)},         {"[\"a\",\t{}]", pos(1)},
@@ -189,24 +189,24 @@ TEST(FileOffsetStoreTest, CorruptFilesFailNamingFileAndLine) {
   }
   log::SimulatedPowerLossFileSystem fs;
   put_file(fs, "/d/offsets", good);
-  EXPECT_EQ(open_ok(fs, "/d/offsets")->size(), 2u);
+  EXPECT_EQ(open_offsets_ok(fs, "/d/offsets")->size(), 2u);
 }
 
 TEST(FileOffsetStoreTest, LeftoverTmpFileIsIgnoredAndRemoved) {
   log::SimulatedPowerLossFileSystem fs;
   {
-    auto store = open_ok(fs, "/o");
+    auto store = open_offsets_ok(fs, "/o");
     ASSERT_TRUE(store->put_and_flush(std::vector<OffsetEntry>{{key("a", "1"), pos(1)}}));
   }
   put_file(fs, "/o.tmp", "sluice-offsets 1\ngarbage");
-  auto store = open_ok(fs, "/o");
+  auto store = open_offsets_ok(fs, "/o");
   EXPECT_EQ(store->get(key("a", "1")), pos(1));
   EXPECT_FALSE(fs.exists("/o.tmp"));
 }
 
 TEST(FileOffsetStoreTest, FailedFlushKeepsOldFileAndRetriesOnNextFlush) {
   log::SimulatedPowerLossFileSystem fs;
-  auto store = open_ok(fs, "/o");
+  auto store = open_offsets_ok(fs, "/o");
   ASSERT_TRUE(store->put_and_flush(std::vector<OffsetEntry>{{key("a", "1"), pos(1)}}));
   const std::string before = text_of(fs, "/o");
   fs.fail_next_syncs(1);
@@ -219,7 +219,7 @@ TEST(FileOffsetStoreTest, FailedFlushKeepsOldFileAndRetriesOnNextFlush) {
   // Nothing new in this batch, but the failed change is still pending: it is written now.
   ASSERT_TRUE(store->put_and_flush({}));
   fs.crash();
-  EXPECT_EQ(open_ok(fs, "/o")->get(key("a", "1")), pos(2));
+  EXPECT_EQ(open_offsets_ok(fs, "/o")->get(key("a", "1")), pos(2));
 }
 
 // Power loss at every step of a flush (directory creation included), with random torn tails:
@@ -238,7 +238,7 @@ TEST(FileOffsetStoreTest, AcknowledgedEntriesSurvivePowerLossAtAnyPoint) {
         std::mt19937_64 rng(seed * 1000 + static_cast<uint64_t>(budget));
         bool first_ok = false;
         {
-          auto store = open_ok(fs, path);
+          auto store = open_offsets_ok(fs, path);
           fs.set_operation_budget(first_budget);
           first_ok = store->put_and_flush(first).is_ok();
           if (first_ok) {
@@ -275,7 +275,7 @@ TEST(FileOffsetStoreTest, AcknowledgedEntriesSurvivePowerLossAtAnyPoint) {
 
 TEST(FileOffsetStoreTest, ConcurrentFlushesLoseNothing) {
   log::SimulatedPowerLossFileSystem fs;
-  auto store = open_ok(fs, "/o");
+  auto store = open_offsets_ok(fs, "/o");
   constexpr int kPerThread = 150;
   auto worker = [&](const std::string& connector) {
     for (int i = 0; i < kPerThread; ++i) {
@@ -290,7 +290,7 @@ TEST(FileOffsetStoreTest, ConcurrentFlushesLoseNothing) {
   t1.join();
   t2.join();
   fs.crash();
-  auto reopened = open_ok(fs, "/o");
+  auto reopened = open_offsets_ok(fs, "/o");
   EXPECT_EQ(reopened->size(), 2u * (kPerThread + 1));
   EXPECT_EQ(reopened->get(key("one", "f")), pos(kPerThread - 1));
   EXPECT_EQ(reopened->get(key("two", "f")), pos(kPerThread - 1));
@@ -301,10 +301,10 @@ TEST(FileOffsetStoreTest, PosixRoundTripCreatesDirectories) {
   log::PosixFileSystem fs;
   const std::string path = dir.path + "/a/b/connect.offsets";
   {
-    auto store = open_ok(fs, path);
+    auto store = open_offsets_ok(fs, path);
     ASSERT_TRUE(store->put_and_flush(std::vector<OffsetEntry>{{key("s", "x"), pos(7)}}));
   }
-  auto store = open_ok(fs, path);
+  auto store = open_offsets_ok(fs, path);
   EXPECT_EQ(store->get(key("s", "x")), pos(7));
   EXPECT_FALSE(fs.exists(path + ".tmp"));
 }
