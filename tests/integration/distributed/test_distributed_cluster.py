@@ -12,10 +12,12 @@ going back to 0 means lost offsets).
   * a fourth worker joins and gets a task; the tasks that stay where they were are not stopped;
   * SIGTERM of the leader: another worker leads, writes through the others still work, no seqno
     is missing;
+  * ten connectors created at once cause a handful of rebalances, not one per change;
   * the whole cluster stopped and started again: every connector with its config and target
     state (RUNNING, PAUSED, STOPPED) and its source offsets comes back.
 """
 
+import concurrent.futures
 import time
 
 import pytest
@@ -61,6 +63,32 @@ def test_connector_created_through_a_follower_spreads_over_three_workers(make_cl
     assert_no_gaps(report, 3)
     for r in report.values():
         assert r.never_restarted(), f"a task restarted although nothing moved: {r}"
+
+
+def test_many_config_changes_at_once_cause_few_rebalances(make_cluster):
+    """Ten connectors created at the same moment through all three workers are 20 config changes
+    (10 connectors, then 10 task commits). The leader asks for a rebalance only when the work to
+    assign differs from what its last round assigned, so every change read between two rounds is
+    covered by one rebalance: the cluster goes through a handful of generations, not one per
+    change."""
+    extend_phase_limit(60)
+    c = make_cluster(3)
+    _, generation_before = c.leader()
+    names = [f"burst{i}" for i in range(10)]
+
+    def create(index):
+        c.create(names[index], verifiable_source(f"burst-{index}", 1, throughput=5), via=index % 3)
+
+    with concurrent.futures.ThreadPoolExecutor(len(names)) as pool:
+        list(pool.map(create, range(len(names))))
+    for name in names:
+        c.wait_running(name, 1, via=0, timeout=30)
+    _, generation_after = c.leader()
+    rebalances = generation_after - generation_before
+    print(f"10 connectors created at once: {rebalances} rebalances "
+          f"(generation {generation_before} -> {generation_after})")
+    assert rebalances <= 6, \
+        f"{rebalances} rebalances for 10 connectors created at once: a storm, not a batch"
 
 
 @pytest.mark.parametrize("delay_ms,victim", [(0, "leader"), (4000, "follower")],
