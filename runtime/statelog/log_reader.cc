@@ -16,6 +16,7 @@ namespace {
 constexpr std::string_view kLogComponent = "statelog";
 constexpr int kPollMs = 100;
 constexpr size_t kBatchSize = 256;
+constexpr int kLeaderLookupTimeoutMs = 5000;
 
 // librdkafka's error callback (on the reader thread, from rd_kafka_poll): transport trouble is
 // retried by librdkafka, so it is only logged.
@@ -65,6 +66,14 @@ Result<std::unique_ptr<LogReader>> LogReader::start(const StateTopicSpec& spec,
   reader->topic_ = rd_kafka_topic_new(reader->rk_, spec.topic.c_str(), nullptr);
   if (reader->topic_ == nullptr) {
     return Status::internal(subject + ": " + rd_kafka_err2str(rd_kafka_last_error()));
+  }
+  // Learn the partitions' leaders before starting: a partition started without a known leader
+  // waits for librdkafka's offset-query retry timer (half a second) even when the metadata
+  // arrives a moment later. A failure here only costs that wait.
+  const rd_kafka_metadata_t* metadata = nullptr;
+  if (rd_kafka_metadata(reader->rk_, 0, reader->topic_, &metadata, kLeaderLookupTimeoutMs) ==
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_metadata_destroy(metadata);
   }
   reader->queue_ = rd_kafka_queue_new(reader->rk_);
   for (int32_t p = 0; p < partitions; ++p) {
