@@ -345,12 +345,15 @@ int run_distributed(int argc, char** argv) {
       shared.services, client_props,
       [&herder_ptr](const std::string& leader_url, const std::string& connector,
                     const std::vector<sluice::config::Props>& configs) -> sluice::Status {
-        // Runs on the herder's control thread, after start(): herder_ptr is set.
+        // Runs on the herder's control thread, after start(): herder_ptr is set. The timeout
+        // stays below the group's fencing margin (the control thread also keeps the membership
+        // alive); a configs send that times out is retried a second later and is a no-op when
+        // the leader had stored it.
         auto key = herder_ptr->session_key();
         if (!key) return sluice::Status::unavailable("no session key published yet");
         return sluice::rest::WorkerClient().post_task_configs(
             leader_url, connector, configs, key->key, herder_ptr->signature_algorithm(),
-            std::chrono::seconds(10));
+            std::chrono::seconds(2));
       });
   herder_ptr = &herder;
   sluice::rest::RestServer rest(&herder, rest_options_of(worker), &herder);
