@@ -26,7 +26,6 @@ Usage: rebalance_bench.py --broker-lite BIN --sluice BIN --plugin-path DIR [--co
          [--skip sluice|connect]... [--command TEXT]
 """
 import argparse
-import atexit
 import calendar
 import collections
 import json
@@ -38,8 +37,9 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from bench_procs import Processes, free_port, http, log  # noqa: E402
 
 TASKS = 50
 THROUGHPUT = 10          # records per second per task
@@ -80,69 +80,12 @@ STEP_LINES = {"log_rest_s": re.compile(r"\[rest\] REST API listening"),
                                                  r"\+\d+ connectors \+[1-9]\d* tasks")}
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(method: str, url: str, body=None, timeout_s: float = 5.0):
-    """Returns (status, text); status 0 when nothing answered."""
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout_s) as resp:
-            return resp.status, resp.read().decode(errors="replace")
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(errors="replace")
-    except (OSError, urllib.error.URLError):
-        return 0, ""
-
-
 def line_time(line: str):
     """Epoch seconds of a log line's UTC time stamp, or None."""
     m = TIME_RE.match(line)
     if not m:
         return None
     return calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S")) + int(m.group(2)) / 1e3
-
-
-class Processes:
-    """Every process this script starts; all are killed at exit."""
-
-    def __init__(self):
-        self.procs = []
-        atexit.register(self.stop_all)
-
-    def start(self, argv, log_path, **kwargs) -> subprocess.Popen:
-        with open(log_path, "ab") as out:
-            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, **kwargs)
-        self.procs.append(proc)
-        return proc
-
-    def stop(self, proc, grace_s=10.0) -> None:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(grace_s)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if proc in self.procs:
-            self.procs.remove(proc)
-
-    def stop_all(self) -> None:
-        # SIGTERM to all first (workers leave their group in parallel), then wait for each.
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in list(self.procs):
-            self.stop(proc)
 
 
 class Worker:

@@ -25,21 +25,20 @@ Usage: worker_bench.py --broker-lite BIN --sluice BIN --plugin-path DIR [--conne
          [--profile] [--command TEXT]
 """
 import argparse
-import atexit
 import hashlib
 import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 from kafka_probe import KafkaProbe
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from bench_procs import Processes, free_port, http, log  # noqa: E402
 
 LINE_BYTES = 100
 MIB = 1024 * 1024
@@ -63,16 +62,6 @@ OFFSET_FLUSH_MS = 5000  # both workers
 CONTENDERS = [("kcat", "kcat"), ("sluice", "Sluice"), ("connect", "Kafka Connect")]
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def proc_status_kib(pid: int, field: str) -> int:
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -93,50 +82,6 @@ def sha256_of(path: str) -> str:
         while chunk := f.read(4 * MIB):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-class Processes:
-    """Every long-running process this script starts; all are stopped at exit."""
-
-    def __init__(self):
-        self._procs = []
-        atexit.register(self.stop_all)
-
-    def start(self, argv, log_path, **kwargs) -> subprocess.Popen:
-        with open(log_path, "ab") as out:
-            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, **kwargs)
-        self._procs.append(proc)
-        return proc
-
-    def stop(self, proc: subprocess.Popen, grace_s: float = 30.0) -> None:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(grace_s)
-            except subprocess.TimeoutExpired:
-                log(f"process {proc.pid} ignored SIGTERM for {grace_s:.0f} s: SIGKILL")
-                proc.kill()
-                proc.wait()
-        if proc in self._procs:
-            self._procs.remove(proc)
-
-    def stop_all(self) -> None:
-        for proc in list(self._procs):
-            self.stop(proc, 10.0)
-
-
-def http(method: str, url: str, body=None, timeout_s: float = 10.0):
-    """Returns (status, text); status 0 when nothing answered."""
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout_s) as resp:
-            return resp.status, resp.read().decode(errors="replace")
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(errors="replace")
-    except (OSError, urllib.error.URLError):
-        return 0, ""
 
 
 class Bench:
