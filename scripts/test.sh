@@ -145,5 +145,10 @@ fi
 
 echo "== done in $(( $(date +%s) - start ))s"
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
+# Which integration tests failed and why, repeated here because the stage output above is long.
+for stage in integration integration-kafka; do
+  [[ " ${failures[*]} " == *" $stage ("* ]] || continue
+  grep -E '^(FAILED|ERROR) ' "$log_dir/$stage.log" | cut -c1-400 | head -10 | sed "s/^/  $stage: /"
+done
 echo "summary: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -389,8 +389,14 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
-  cluster_id=$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')
-  if ! java -cp "$kafka_jars/*" kafka.tools.StorageTool format -t "$cluster_id" \
+  # An id that starts with '-' would be read as an option by the storage tool: draw again.
+  cluster_id=$(python3 -c 'import base64, uuid
+while True:
+    c = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    if not c.startswith("-"):
+        print(c)
+        break')
+  if ! java -cp "$kafka_jars/*" kafka.tools.StorageTool format --cluster-id="$cluster_id" \
     -c "$dir/server.properties" >"$out_dir/logs/kafka-format.log" 2>&1; then
     log "formatting Kafka's log directory failed (see logs/kafka-format.log)"
     record "{\"kind\":\"skip\",\"target\":\"kafka\",\"reason\":\"storage format failed\"}"

@@ -230,7 +230,7 @@ class ApacheKafka(BrokerProcess):
         super().__init__(workdir, settings, port)
         self.controller_port = free_port()
         self.props_path = os.path.join(workdir, "server.properties")
-        self.cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes)[:22].decode()
+        self.cluster_id = _kraft_cluster_id()
         self.formatted = False
         if not os.path.isdir(KAFKA_JARS) or not any(n.startswith("kafka_2.13-")
                                                      for n in os.listdir(KAFKA_JARS)):
@@ -271,7 +271,8 @@ class ApacheKafka(BrokerProcess):
         # A data directory copied from another broker is formatted already (with its cluster id).
         if not self.formatted and not os.path.exists(os.path.join(self.data_dir,
                                                                   "meta.properties")):
-            out = subprocess.run(self._java(self.storage_tool, "format", "-t", self.cluster_id,
+            out = subprocess.run(self._java(self.storage_tool, "format",
+                                            f"--cluster-id={self.cluster_id}",
                                             "-c", self.props_path, "--ignore-formatted"),
                                  capture_output=True, timeout=60)
             if out.returncode != 0:
@@ -281,6 +282,15 @@ class ApacheKafka(BrokerProcess):
 
     def _command(self):
         return self._java(self.main_class, self.props_path)
+
+
+def _kraft_cluster_id():
+    """A random KRaft cluster id (22 characters of URL-safe base64). One that starts with '-' is
+    drawn again: Kafka's storage tool would read it as an option and fail (1 run in 64)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes)[:22].decode()
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def target_name():
