@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -33,6 +34,36 @@ std::string_view group_of(const TaskId& unit) {
   return unit.connector;
 }
 
+// Per group: the most units of it one member holds when the group is spread evenly over
+// `members` members, ceil(configured / members).
+template <typename U>
+std::map<std::string, size_t, std::less<>> group_caps(const std::set<U>& configured,
+                                                      size_t members) {
+  std::map<std::string, size_t, std::less<>> caps;
+  for (const U& unit : configured) ++caps[std::string(group_of(unit))];
+  for (auto& [group, n] : caps) n = (n + members - 1) / members;
+  return caps;
+}
+
+size_t cap_of(const std::map<std::string, size_t, std::less<>>& caps, std::string_view group) {
+  auto it = caps.find(group);
+  return it == caps.end() ? 0 : it->second;
+}
+
+// How many of the units a member holds are beyond their group's even spread.
+template <typename U>
+size_t spread_excess(const std::set<U>& held,
+                     const std::map<std::string, size_t, std::less<>>& caps) {
+  std::map<std::string_view, size_t> sizes;
+  for (const U& unit : held) ++sizes[group_of(unit)];
+  size_t excess = 0;
+  for (const auto& [group, n] : sizes) {
+    const size_t cap = cap_of(caps, group);
+    if (n > cap) excess += n - cap;
+  }
+  return excess;
+}
+
 // The plan for one kind of unit (connectors or tasks) in one round.
 template <typename U>
 struct KindPlan {
@@ -40,6 +71,9 @@ struct KindPlan {
   std::map<std::string, std::set<U>> load;  // per member: what it will hold after this round
   std::set<U> free;                         // to hand out now
   std::map<U, std::string> preferred;       // free unit -> member that should get it if it can
+  // Per member: free units the previous round meant for it (given or planned there), so that
+  // its share this round can be the one it had.
+  std::map<std::string, size_t> promised;
   std::map<std::string, std::set<U>> assigned;
   std::map<std::string, std::set<U>> revoked;
 
@@ -96,17 +130,36 @@ void settle_reports(const std::vector<const GroupMember*>& members,
 }
 
 // Fills every member up to its share with the free units and revokes what a member holds beyond
-// its share. Shares: total / n each, and the total % n members that hold the most now (ties: lower
-// member id) may hold one more, so that already balanced members never lose anything.
+// its share. Shares: total / n each, and the total % n members that hold the most now (counting
+// what the previous round promised them) may hold one more, so that already balanced members
+// never lose anything. Ties go to the member holding more, then to the one with more free units
+// preferably for it, then to the one whose units are better spread over their groups (the other
+// one then gives up a unit of its most crowded group), then to the lower member id.
 template <typename U>
 void balance(const std::vector<std::string>& ids, KindPlan<U>& plan) {
   size_t total = plan.free.size();
   for (const auto& id : ids) total += plan.load[id].size();
   const size_t base = total / ids.size();
   const size_t extra = total % ids.size();
+  const auto caps = group_caps(plan.configured, ids.size());
+  std::map<std::string, size_t> preferred_count;
+  std::map<std::string, size_t> excess;
+  for (const auto& id : ids) excess[id] = spread_excess(plan.load[id], caps);
+  for (const U& unit : plan.free) {
+    if (auto pref = plan.preferred.find(unit); pref != plan.preferred.end()) {
+      ++preferred_count[pref->second];
+    }
+  }
   std::vector<std::string> order = ids;  // sorted by member id
   std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
-    return plan.load[a].size() > plan.load[b].size();
+    const size_t held_a = plan.load[a].size();
+    const size_t held_b = plan.load[b].size();
+    const size_t due_a = held_a + plan.promised[a];
+    const size_t due_b = held_b + plan.promised[b];
+    if (due_a != due_b) return due_a > due_b;
+    if (held_a != held_b) return held_a > held_b;
+    if (preferred_count[a] != preferred_count[b]) return preferred_count[a] > preferred_count[b];
+    return excess[a] < excess[b];
   });
   std::map<std::string, size_t> share;
   for (size_t i = 0; i < order.size(); ++i) share[order[i]] = base + (i < extra ? 1 : 0);
@@ -148,23 +201,109 @@ void balance(const std::vector<std::string>& ids, KindPlan<U>& plan) {
   plan.free.clear();
 
   // Trim: revoke the surplus; it is handed out in the next round, once the member has let go.
-  // From a member, revoke first from its largest group (spreads a connector's tasks; on a tie the
-  // last group), the last unit of that group.
+  // From a member, revoke first from the group it holds most beyond that group's even spread,
+  // then from its largest group (on a tie the last group), the last unit of that group.
   for (const auto& id : ids) {
     auto& held = plan.load[id];
     if (held.size() <= share[id]) continue;
     std::map<std::string, size_t> group_sizes;
     for (const U& unit : held) ++group_sizes[std::string(group_of(unit))];
+    auto crowding = [&](const auto& group) {
+      const size_t cap = cap_of(caps, group.first);
+      return std::pair{group.second > cap ? group.second - cap : 0, group.second};
+    };
     while (held.size() > share[id]) {
       auto biggest = group_sizes.begin();
       for (auto it = group_sizes.begin(); it != group_sizes.end(); ++it) {
-        if (it->second >= biggest->second) biggest = it;
+        if (crowding(*it) >= crowding(*biggest)) biggest = it;
       }
       auto victim = std::find_if(held.rbegin(), held.rend(),
                                  [&](const U& unit) { return group_of(unit) == biggest->first; });
       U copy = *victim;
       plan.revoke(id, copy);
       if (--biggest->second == 0) group_sizes.erase(biggest);
+    }
+  }
+}
+
+// Spreads each connector's tasks without changing any member's total. When a member holds at
+// least two more tasks of connector C than another member, and that other one holds more tasks
+// of some connector D than the first, they exchange one task of each. A task given in this very
+// round simply goes to the other member instead; a task the member kept from before is revoked
+// and planned for the other member in the next round (a move over two generations, as every
+// move). Each exchange lowers the sum of the squares of the per-member, per-connector counts, so
+// the loop ends, and a cluster whose config and members stay put stops exchanging. Every member
+// keeps its total (held now plus planned), so the next round gives it the same share.
+void plan_task_swaps(const std::vector<std::string>& ids, KindPlan<TaskId>& plan,
+                     std::map<std::string, std::set<TaskId>>& planned) {
+  std::map<std::string, std::map<std::string, size_t>> counts;  // member -> connector -> tasks
+  std::set<std::string> connectors;
+  for (const TaskId& t : plan.configured) connectors.insert(t.connector);
+  for (const auto& id : ids) {
+    for (const TaskId& t : plan.load[id]) ++counts[id][t.connector];
+  }
+  auto count = [&](const std::string& id, const std::string& connector) -> size_t {
+    const auto& per_connector = counts[id];
+    auto it = per_connector.find(connector);
+    return it == per_connector.end() ? 0 : it->second;
+  };
+  struct Pick {
+    TaskId task;
+    bool given_now;  // assigned in this round (nobody runs it yet)
+  };
+  // A task of `connector` the member holds: preferably one given in this round, else the
+  // highest-numbered one it kept.
+  auto pick = [&](const std::string& id, const std::string& connector) {
+    std::optional<Pick> kept;
+    auto given = plan.assigned.find(id);
+    const auto& held = plan.load[id];
+    for (auto it = held.rbegin(); it != held.rend(); ++it) {
+      if (it->connector != connector) continue;
+      if (given != plan.assigned.end() && given->second.contains(*it)) {
+        return std::optional<Pick>(Pick{*it, true});
+      }
+      if (!kept) kept = Pick{*it, false};
+    }
+    return kept;
+  };
+  auto move = [&](const std::string& from, const std::string& to, const Pick& p) {
+    if (p.given_now) {
+      plan.load[from].erase(p.task);
+      plan.assigned[from].erase(p.task);
+      plan.give(to, p.task);
+    } else {
+      plan.revoke(from, p.task);
+      planned[to].insert(p.task);
+    }
+    --counts[from][p.task.connector];
+    ++counts[to][p.task.connector];
+  };
+  for (bool swapped = true; swapped;) {
+    swapped = false;
+    for (const std::string& c : connectors) {
+      const std::string* most = nullptr;
+      const std::string* fewest = nullptr;
+      for (const auto& id : ids) {
+        if (most == nullptr || count(id, c) > count(*most, c)) most = &id;
+        if (fewest == nullptr || count(id, c) < count(*fewest, c)) fewest = &id;
+      }
+      if (most == nullptr || count(*most, c) < count(*fewest, c) + 2) continue;
+      std::optional<Pick> give_away = pick(*most, c);
+      std::optional<Pick> take_back;
+      size_t best_gain = 0;
+      for (const auto& [d, n] : counts[*fewest]) {
+        if (d == c || n <= count(*most, d) || n - count(*most, d) <= best_gain) continue;
+        if (auto p = pick(*fewest, d)) {
+          take_back = p;
+          best_gain = n - count(*most, d);
+        }
+      }
+      if (!give_away || !take_back) continue;
+      const std::string from = *most;
+      const std::string to = *fewest;
+      move(from, to, *give_away);
+      move(to, from, *take_back);
+      swapped = true;
     }
   }
 }
@@ -335,12 +474,16 @@ Result<RoundResult> IncrementalCooperativeAssignor::assign(const RoundInput& inp
     }
   }
   // What a present member was given last round but does not report (it may have missed the
-  // assignment) goes preferably to it again.
+  // assignment), and what was planned for it last round, go preferably to it.
   for (const auto& [id, rec] : memory.members) {
     if (!present.contains(id)) continue;
-    WorkSet work = unowned(rec.work);
-    claim(work);
-    prefer(work, id);
+    for (const WorkSet* source : {&rec.work, &rec.planned}) {
+      WorkSet work = unowned(*source);
+      claim(work);
+      prefer(work, id);
+      connectors.promised[id] += work.connectors.size();
+      tasks.promised[id] += work.tasks.size();
+    }
   }
 
   // Everything configured that is neither held by a member nor held back is handed out now.
@@ -364,6 +507,11 @@ Result<RoundResult> IncrementalCooperativeAssignor::assign(const RoundInput& inp
 
   balance(ids, connectors);
   balance(ids, tasks);
+  // Once nothing is held back or revoked, spread each connector's tasks further by swaps.
+  std::map<std::string, std::set<TaskId>> planned_tasks;
+  if (held.empty() && connectors.revoked.empty() && tasks.revoked.empty()) {
+    plan_task_swaps(ids, tasks, planned_tasks);
+  }
 
   std::sort(held.begin(), held.end(), [](const HeldWork& a, const HeldWork& b) {
     return std::tie(a.deadline, a.member_id) < std::tie(b.deadline, b.member_id);
@@ -387,6 +535,7 @@ Result<RoundResult> IncrementalCooperativeAssignor::assign(const RoundInput& inp
     rec.url = m->metadata.url;
     rec.work.connectors = connectors.load[id];
     rec.work.tasks = tasks.load[id];
+    if (auto it = planned_tasks.find(id); it != planned_tasks.end()) rec.planned.tasks = it->second;
   }
   result.memory.held = std::move(held);
   return result;

@@ -60,6 +60,9 @@ struct LeaderMemory {
   struct Member {
     std::string url;
     WorkSet work;  // what the member holds once it has applied that round's assignment
+    // Work revoked elsewhere this round to spread a connector's tasks, meant for this member in
+    // the next round (it is given to it there if it is still a member with room).
+    WorkSet planned;
     friend bool operator==(const Member&, const Member&) = default;
   };
   std::map<std::string, Member> members;  // by member id
