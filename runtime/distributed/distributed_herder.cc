@@ -132,6 +132,14 @@ Status DistributedHerder::start() {
   auto member = make_member();
   if (!member.is_ok()) return member.status();
   member_ = std::move(member).value();
+  // Stopping tasks holds the control thread for up to task.shutdown.graceful.timeout.ms; the
+  // membership's heartbeats go on meanwhile (the hook runs on the control thread only).
+  worker_.set_stop_wait_hook([this] {
+    if (!member_) return;
+    Status alive = member_->keep_alive();
+    if (!alive.is_ok())
+      SLUICE_LOG(kDebug, "herder", "heartbeat while stopping: " + alive.to_string());
+  });
   thread_ = std::thread([this] { thread_main(); });
   return Status::ok();
 }
@@ -150,6 +158,7 @@ void DistributedHerder::shutdown() {
       if (!left.is_ok()) SLUICE_LOG(kWarn, "herder", "leave group: " + left.to_string());
       member_.reset();
     }
+    worker_.set_stop_wait_hook({});
     return Status::ok();
   });
   if (!stopped.is_ok()) SLUICE_LOG(kError, "herder", "shutdown: " + stopped.to_string());
@@ -221,6 +230,15 @@ void DistributedHerder::on_status_record(const statelog::StateRecord& record) {
   std::optional<std::string_view> value;
   if (record.value) value = *record.value;
   (void)statuses_.apply(*record.key, value);
+  if (!value) {
+    // A reset of a connector's active topics (by whichever worker received it) tombstones its
+    // topic records: forget them here too, so that a task of this worker that still uses the
+    // topic records it again.
+    auto key = cs::parse_status_key(*record.key);
+    if (key.is_ok() && key->kind == cs::StatusRecordKind::kTopic) {
+      services_.active_topics->forget(key->connector, key->topic);
+    }
+  }
 }
 
 void DistributedHerder::publish_status(const std::string& connector, int task,
@@ -286,8 +304,9 @@ Result<std::unique_ptr<membership::GroupMember>> DistributedHerder::make_member(
   options.session_timeout = milliseconds(cfg.get_long("session.timeout.ms"));
   options.heartbeat_interval = milliseconds(cfg.get_long("heartbeat.interval.ms"));
   options.rebalance_timeout = milliseconds(cfg.get_long("rebalance.timeout.ms"));
-  // The loop may be held by a task stop for up to task.shutdown.graceful.timeout.ms; the margin
-  // leaves a third of the session for that, and at least two heartbeats.
+  // Task stops keep heartbeating (keep_alive), but starting a connector or reading a state topic
+  // can still hold the loop for a while: the margin leaves a third of the session for that, and
+  // at least two heartbeats.
   options.fencing_margin = std::max(
       milliseconds(1000), std::min(options.session_timeout / 3,
                                    options.session_timeout - 2 * options.heartbeat_interval));

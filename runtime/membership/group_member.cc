@@ -613,6 +613,21 @@ Status GroupMember::handle_heartbeat(const kafka::HeartbeatResponse& r) {
   return group_error(r.error_code, "Heartbeat");
 }
 
+Status GroupMember::keep_alive() {
+  if (phase_ != Phase::kStable || !conn_ || !conn_->is_open() || rejoin_reason_) {
+    return Status::ok();
+  }
+  const Clock::time_point now = Clock::now();
+  if (conn_->request_in_flight()) {
+    if (now >= request_deadline_) return Status::ok();  // poll() gives up on it and reports
+    Status s = receive_step(milliseconds(0));
+    if (!s.is_ok()) not_before_ = Clock::now() + options_.retry_backoff;
+    return s;
+  }
+  if (now < not_before_ || now < next_heartbeat_) return Status::ok();
+  return send_heartbeat();
+}
+
 // ---------------------------------------------------------------------------------------------
 // LeaveGroup
 

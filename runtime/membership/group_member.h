@@ -23,7 +23,8 @@
 // can hand them to another worker, provided its loop calls poll() at least every fencing_margin.
 // Why a pull-style poll() and no thread of its own: the owner must act on Lost synchronously
 // (stop its tasks before doing anything else), and a single thread avoids locking the state that
-// the owner's loop and the membership share.
+// the owner's loop and the membership share. An owner whose loop is held up (stopping tasks that
+// take seconds) calls keep_alive() meanwhile, so that its heartbeats go on.
 //
 // JoinGroup and SyncGroup may be held by the coordinator until every member rejoins; poll() does
 // not wait for them beyond max_wait. Only discovery (connect, ApiVersions, FindCoordinator) blocks
@@ -116,6 +117,12 @@ class GroupMember {
   // first event, or std::monostate when nothing happened. kFailedPrecondition after leave().
   [[nodiscard]] Result<Event> poll(std::chrono::milliseconds max_wait);
 
+  // For an owner busy between two polls (stopping tasks): sends a Heartbeat when one is due and
+  // reads its answer if it has arrived, without waiting and without joining or syncing. Does
+  // nothing unless the member is stable with an open connection. What the answer means (a
+  // rebalance, a lost membership) is queued and reported by the next poll(); the fencing rule is
+  // applied there too. Call it every few hundred milliseconds while busy.
+  [[nodiscard]] Status keep_alive();
   // Asks for a new generation: the next poll reports RebalanceStarted and rejoins. A Kafka
   // coordinator starts a rebalance for a follower's JoinGroup only when its protocols changed (or
   // the leader rejoins); use set_protocols() to offer new metadata first.

@@ -25,4 +25,12 @@ void ActiveTopics::reset(const std::string& connector) {
   topics_.erase(connector);
 }
 
+void ActiveTopics::forget(const std::string& connector, const std::string& topic) {
+  std::lock_guard lock(mutex_);
+  auto it = topics_.find(connector);
+  if (it == topics_.end()) return;
+  it->second.erase(topic);
+  if (it->second.empty()) topics_.erase(it);
+}
+
 }  // namespace sluice::worker

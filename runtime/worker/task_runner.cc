@@ -94,6 +94,11 @@ bool TaskRunner::join_until(std::chrono::steady_clock::time_point deadline) {
   return true;
 }
 
+bool TaskRunner::wait_finished_until(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(finished_mutex_);
+  return finished_cv_.wait_until(lock, deadline, [this] { return finished_.load(); });
+}
+
 void TaskRunner::wait_while_paused(std::chrono::milliseconds max_wait) {
   std::unique_lock lock(mutex_);
   cv_.wait_for(lock, max_wait, [this] { return !paused_.load() || stop_.load(); });

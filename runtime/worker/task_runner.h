@@ -56,6 +56,9 @@ class TaskRunner : public plugin::InstanceListener,
   // Waits for the thread until `deadline`. Returns false if it is still running: the thread is
   // then detached and the instance abandoned (never called again, never destroyed).
   bool join_until(std::chrono::steady_clock::time_point deadline);
+  // Waits until the loop has finished or `deadline` passes; true if it has finished. Unlike
+  // join_until, never abandons the thread.
+  bool wait_finished_until(std::chrono::steady_clock::time_point deadline);
 
   const TaskSpec& spec() const { return spec_; }
   // "<connector>-<task>"

@@ -194,7 +194,17 @@ std::chrono::steady_clock::time_point Worker::stop_deadline() const {
 
 void Worker::stop_runners(const std::vector<std::shared_ptr<TaskRunner>>& runners) {
   for (const auto& runner : runners) runner->request_stop();
-  auto deadline = stop_deadline();
+  const auto deadline = stop_deadline();
+  if (stop_wait_hook_) {
+    constexpr std::chrono::milliseconds kHookPeriod{100};
+    for (const auto& runner : runners) {
+      while (!runner->wait_finished_until(
+          std::min(deadline, std::chrono::steady_clock::now() + kHookPeriod))) {
+        if (std::chrono::steady_clock::now() >= deadline) break;
+        stop_wait_hook_();
+      }
+    }
+  }
   for (const auto& runner : runners) runner->join_until(deadline);
 }
 

@@ -110,6 +110,11 @@ class Worker {
   // Task ids of `connector` running here, ascending.
   std::vector<int> task_ids(const std::string& connector) const;
 
+  // Sets what to call on the calling thread about every 100 ms while a stop waits for tasks to
+  // finish (the distributed herder keeps its group membership alive with it: a stop can take
+  // task.shutdown.graceful.timeout.ms). Set it before the first task starts; empty = none.
+  void set_stop_wait_hook(std::function<void()> hook) { stop_wait_hook_ = std::move(hook); }
+
   // --- everything ---
 
   // Stops every task in parallel (one deadline), then every connector instance; statuses are
@@ -133,6 +138,7 @@ class Worker {
   WorkerListener* listener_;
   std::map<std::string, std::unique_ptr<Connector>> connectors_;
   std::map<std::string, Runners> tasks_;  // connector name → its tasks running here
+  std::function<void()> stop_wait_hook_;
 };
 
 }  // namespace sluice::worker

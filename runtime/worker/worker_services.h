@@ -38,6 +38,9 @@ class ActiveTopics {
   bool record(const std::string& connector, const std::string& topic);
   std::vector<std::string> topics(const std::string& connector) const;
   void reset(const std::string& connector);
+  // Forgets one topic of a connector (another worker reset the connector's active topics): the
+  // next record() of it counts as the first again.
+  void forget(const std::string& connector, const std::string& topic);
 
  private:
   Observer observer_;

@@ -226,6 +226,55 @@ TEST_F(GroupMemberTest, StalledMemberReportsLostBeforeTheCoordinatorRemovesIt) {
   EXPECT_EQ(a.count<Lost>(), 0);
 }
 
+// b's owner is busy (stopping tasks) for longer than the session timeout and calls only
+// keep_alive(): its heartbeats go on, so the coordinator keeps it, a sees no rebalance and b's next
+// poll reports nothing lost.
+TEST_F(GroupMemberTest, KeepAliveHeartbeatsWhileTheOwnerIsBusy) {
+  Worker& a = add_worker("worker-a");
+  Worker& b = add_worker("worker-b");
+  ASSERT_TRUE(drive({&a, &b}, [&] { return settled({&a, &b}); }));
+  const int32_t generation = b.member->generation();
+  const int a_rebalances = a.count<RebalanceStarted>();
+
+  const auto busy_until = Clock::now() + milliseconds(3000);  // session timeout 2000 ms
+  while (Clock::now() < busy_until) {
+    Status alive = b.member->keep_alive();
+    EXPECT_TRUE(alive.is_ok()) << alive.to_string();
+    a.poll_once(milliseconds(100));
+  }
+  EXPECT_EQ(a.count<RebalanceStarted>(), a_rebalances) << "b was expired while heartbeating";
+  b.poll_once(milliseconds(0));
+  EXPECT_EQ(b.count<Lost>(), 0);
+  EXPECT_TRUE(b.member->holds_assignment());
+  EXPECT_EQ(b.member->generation(), generation);
+}
+
+// A rebalance the coordinator announces in the answer to a keep_alive() heartbeat is reported by
+// the next poll(), which then rejoins; keep_alive() itself never joins.
+TEST_F(GroupMemberTest, RebalanceSeenByKeepAliveIsReportedByTheNextPoll) {
+  Worker& a = add_worker("worker-a");
+  Worker& b = add_worker("worker-b");
+  ASSERT_TRUE(drive({&a, &b}, [&] { return settled({&a, &b}); }));
+  const int32_t generation = b.member->generation();
+  const int b_rebalances = b.count<RebalanceStarted>();
+
+  Worker& c = add_worker("worker-c");
+  const auto busy_until = Clock::now() + milliseconds(1000);
+  while (Clock::now() < busy_until) {
+    EXPECT_TRUE(b.member->keep_alive().is_ok());
+    a.poll_once(milliseconds(20));
+    c.poll_once(milliseconds(20));
+  }
+  EXPECT_EQ(b.count<RebalanceStarted>(), b_rebalances) << "keep_alive must not report events";
+  EXPECT_EQ(b.member->generation(), generation);
+  Result<Event> next = b.member->poll(milliseconds(0));
+  ASSERT_TRUE(next.is_ok()) << next.status().to_string();
+  EXPECT_TRUE(std::holds_alternative<RebalanceStarted>(*next));
+  b.events.push_back(std::move(*next));
+  ASSERT_TRUE(drive({&a, &b, &c}, [&] { return settled({&a, &b, &c}, generation); }));
+  expect_assignments({&a, &b, &c});
+}
+
 // CPU time used so far by the calling thread.
 std::chrono::microseconds thread_cpu_time() {
   rusage u{};

@@ -1,7 +1,13 @@
-// Unit tests of StatusStore: connector and task states, FAILED traces, removal.
+// Unit tests of StatusStore (connector and task states, FAILED traces, removal) and of
+// ActiveTopics (the per-connector topic tracking that decides what to announce).
 #include "runtime/worker/status_store.h"
 
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "runtime/worker/worker_services.h"
 
 namespace sluice::worker {
 namespace {
@@ -33,6 +39,29 @@ TEST(StatusStore, FailKeepsTraceAndIgnoresRemovedTasks) {
   store.fail_task("c", 5, "ignored");
   EXPECT_FALSE(store.task("c", 5).has_value());
   EXPECT_STREQ(runtime_state_name(RuntimeState::kRestarting), "RESTARTING");
+}
+
+// KIP-558 topic tracking: a topic is announced the first time; after another worker's reset is
+// seen (forget) it is announced again, while the connector's other topics stay known.
+TEST(ActiveTopicsTest, ForgottenTopicIsAnnouncedAgain) {
+  ActiveTopics topics;
+  std::vector<std::string> announced;
+  topics.set_observer([&](const std::string& connector, const std::string& topic) {
+    announced.push_back(connector + "/" + topic);
+  });
+  EXPECT_TRUE(topics.record("c", "t1"));
+  EXPECT_TRUE(topics.record("c", "t2"));
+  EXPECT_FALSE(topics.record("c", "t1"));
+  topics.forget("c", "t1");
+  topics.forget("c", "never-seen");
+  topics.forget("unknown", "t1");
+  EXPECT_EQ(topics.topics("c"), (std::vector<std::string>{"t2"}));
+  EXPECT_TRUE(topics.record("c", "t1"));
+  EXPECT_FALSE(topics.record("c", "t2"));
+  EXPECT_EQ(announced, (std::vector<std::string>{"c/t1", "c/t2", "c/t1"}));
+  topics.forget("c", "t1");
+  topics.forget("c", "t2");
+  EXPECT_TRUE(topics.topics("c").empty());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "runtime/data/fields.h"
@@ -323,6 +324,35 @@ TEST_F(WorkerTest, RunningTaskPausesResumesRestartsAndStopsWithinTheDeadline) {
   const auto& calls = FakeScript::get().calls;
   EXPECT_EQ(std::count(calls.begin(), calls.end(), "task_stop"), 2);
   EXPECT_EQ(std::count(calls.begin(), calls.end(), "task_destroy"), 2);
+}
+
+// A task that takes a while to stop: the stop wait hook runs meanwhile, on the caller's thread,
+// about every 100 ms (the distributed herder heartbeats from it).
+TEST_F(WorkerTest, StopWaitHookRunsOnTheCallersThreadWhileATaskStops) {
+  slow_polls();
+  FakeScript::get().during["task_stop"] = [](sluice_host_ctx*) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  };
+  int hook_calls = 0;
+  std::set<std::thread::id> hook_threads;
+  worker_->set_stop_wait_hook([&] {
+    ++hook_calls;
+    hook_threads.insert(std::this_thread::get_id());
+  });
+  worker_->start_task(source_task(0));
+  ASSERT_TRUE(wait_for_task("src", 0, RuntimeState::kRunning));
+  const auto begin = std::chrono::steady_clock::now();
+  worker_->stop_tasks({{"src", 0}});
+  const auto took = std::chrono::steady_clock::now() - begin;
+  EXPECT_GE(took, std::chrono::milliseconds(650));
+  EXPECT_LT(took, std::chrono::seconds(5));
+  EXPECT_GE(hook_calls, 4);
+  EXPECT_LE(hook_calls, 9);
+  EXPECT_EQ(hook_threads, (std::set<std::thread::id>{std::this_thread::get_id()}));
+  EXPECT_TRUE(worker_->task_ids("src").empty());
+  EXPECT_EQ(
+      std::count(FakeScript::get().calls.begin(), FakeScript::get().calls.end(), "task_destroy"),
+      1);
 }
 
 TEST_F(WorkerTest, StopAllStopsTasksAndConnectorsAndKeepsStatuses) {
