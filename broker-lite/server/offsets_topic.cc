@@ -13,7 +13,7 @@
 namespace sluice::broker {
 namespace {
 
-int64_t wall_ms() {
+int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -66,13 +66,13 @@ void OffsetsTopic::append(std::span<const uint8_t> key,
     return;
   }
   kafka::RecordBatchBuilder builder;
-  builder.append(wall_ms(), key, value);
+  builder.append(wall_clock_ms(), key, value);
   auto batch = builder.build();
   if (!batch) {
     finish(batch.status());
     return;
   }
-  auto appended = p->log->append(std::span<uint8_t>(batch->data(), batch->size()), wall_ms());
+  auto appended = p->log->append(std::span<uint8_t>(batch->data(), batch->size()), wall_clock_ms());
   if (!appended) {
     finish(appended.status());
     return;

@@ -6,7 +6,7 @@
 namespace sluice::connectors {
 namespace {
 
-constexpr char kFileKey[] = "file";
+constexpr char kSinkFileKey[] = "file";
 
 }  // namespace
 
@@ -22,7 +22,7 @@ const char kFileSinkDescription[] =
     "again (at least once).";
 
 ConfigDef FileStreamSinkConnector::config_def() {
-  return ConfigDef().define(kFileKey, ConfigType::kString, Importance::kHigh,
+  return ConfigDef().define(kSinkFileKey, ConfigType::kString, Importance::kHigh,
                             "Path of the file to append to, created when missing (relative "
                             "paths are relative to the worker's working directory). Empty or "
                             "unset: write to stdout.",
@@ -30,7 +30,7 @@ ConfigDef FileStreamSinkConnector::config_def() {
 }
 
 void FileStreamSinkConnector::start(const Config& config) {
-  task_config_ = {{kFileKey, config.get_string(kFileKey)}};
+  task_config_ = {{kSinkFileKey, config.get_string(kSinkFileKey)}};
 }
 
 std::vector<TaskConfig> FileStreamSinkConnector::task_configs(uint32_t max_tasks) {
@@ -39,7 +39,7 @@ std::vector<TaskConfig> FileStreamSinkConnector::task_configs(uint32_t max_tasks
 }
 
 void FileStreamSinkTask::start(const Config& config) {
-  open_writer(config.get_string(kFileKey));
+  open_writer(config.get_string(kSinkFileKey));
 }
 
 void FileStreamSinkTask::put(std::span<const SinkRecord> records) {

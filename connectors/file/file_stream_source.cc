@@ -6,7 +6,7 @@
 namespace sluice::connectors {
 namespace {
 
-constexpr char kFileKey[] = "file";
+constexpr char kSourceFileKey[] = "file";
 constexpr char kTopicKey[] = "topic";
 constexpr char kBatchSizeKey[] = "batch.size";
 constexpr char kFilenameField[] = "filename";
@@ -42,7 +42,7 @@ const char kFileSourceDescription[] =
 
 ConfigDef FileStreamSourceConnector::config_def() {
   return ConfigDef()
-      .define(kFileKey, ConfigType::kString, Importance::kHigh,
+      .define(kSourceFileKey, ConfigType::kString, Importance::kHigh,
               "Path of the file to read (relative paths are relative to the worker's working "
               "directory). Empty or unset: read stdin.",
               {.default_value = ""})
@@ -62,7 +62,7 @@ void FileStreamSourceConnector::validate(const Config& config, ValidationReporte
 void FileStreamSourceConnector::start(const Config& config) {
   std::string problem = topic_problem(config.get_string(kTopicKey));
   if (!problem.empty()) throw ConfigError(kTopicKey, problem);
-  task_config_ = {{kFileKey, config.get_string(kFileKey)},
+  task_config_ = {{kSourceFileKey, config.get_string(kSourceFileKey)},
                   {kTopicKey, config.get_string(kTopicKey)},
                   {kBatchSizeKey, std::to_string(config.get_int(kBatchSizeKey))}};
 }
@@ -89,7 +89,7 @@ void FileStreamSourceConnector::alter_offsets(const Config& config,
 }
 
 void FileStreamSourceTask::start(const Config& config) {
-  file_ = config.get_string(kFileKey);
+  file_ = config.get_string(kSourceFileKey);
   topic_ = config.get_string(kTopicKey);
   lines_.resize(static_cast<size_t>(config.get_int(kBatchSizeKey)));
   partition_ = Fields{{kFilenameField, file_}};

@@ -7,7 +7,7 @@
 namespace sluice::clusterstate {
 namespace {
 
-constexpr std::string_view kLogComponent = "clusterstate";
+constexpr std::string_view kConfigStateLog = "clusterstate";
 
 ConfigChange skipped(std::string_view key, std::string_view reason) {
   ConfigChange c;
@@ -44,7 +44,7 @@ ConfigChange ConfigState::apply(int64_t offset, std::string_view key,
   offset_ = offset;
   ConfigChange change = apply_locked(key, value);
   if (change.kind == ConfigChangeKind::kSkipped) {
-    SLUICE_LOG(kWarn, kLogComponent,
+    SLUICE_LOG(kWarn, kConfigStateLog,
                "config topic offset " + std::to_string(offset) + ": skipped " + change.error);
   } else {
     ++stats_.applied;
@@ -153,7 +153,7 @@ ConfigChange ConfigState::tasks_commit(const std::string& name,
   } else {
     c.kind = ConfigChangeKind::kTasksInconsistent;
     inconsistent_.insert(name);
-    SLUICE_LOG(kWarn, kLogComponent,
+    SLUICE_LOG(kWarn, kConfigStateLog,
                "connector '" + name + "': commit of " + std::to_string(*count) +
                    " tasks found an incomplete set of task configs (compaction or an interrupted "
                    "write); its tasks stay unknown until the next complete commit");

@@ -8,8 +8,8 @@
 namespace sluice::clusterstate {
 namespace {
 
-constexpr std::string_view kConnectorPrefix = "status-connector-";
-constexpr std::string_view kTaskPrefix = "status-task-";
+constexpr std::string_view kStatusConnectorPrefix = "status-connector-";
+constexpr std::string_view kStatusTaskPrefix = "status-task-";
 constexpr std::string_view kTopicPrefix = "status-topic-";
 constexpr std::string_view kTopicSeparator = ":connector-";
 
@@ -52,13 +52,13 @@ std::optional<RunState> parse_run_state(std::string_view name) {
 }
 
 std::string connector_status_key(std::string_view connector) {
-  std::string s(kConnectorPrefix);
+  std::string s(kStatusConnectorPrefix);
   s += connector;
   return s;
 }
 
 std::string task_status_key(std::string_view connector, int32_t task) {
-  std::string s(kTaskPrefix);
+  std::string s(kStatusTaskPrefix);
   s += connector;
   s += '-';
   s += std::to_string(task);
@@ -75,15 +75,15 @@ std::string topic_status_key(std::string_view topic, std::string_view connector)
 
 Result<StatusKey> parse_status_key(std::string_view key) {
   StatusKey k;
-  if (key.starts_with(kConnectorPrefix)) {
+  if (key.starts_with(kStatusConnectorPrefix)) {
     k.kind = StatusRecordKind::kConnector;
-    k.connector = std::string(key.substr(kConnectorPrefix.size()));
+    k.connector = std::string(key.substr(kStatusConnectorPrefix.size()));
     if (k.connector.empty()) return bad_key(key, "has an empty connector name");
     return k;
   }
-  if (key.starts_with(kTaskPrefix)) {
+  if (key.starts_with(kStatusTaskPrefix)) {
     k.kind = StatusRecordKind::kTask;
-    if (!detail::split_task_id(key.substr(kTaskPrefix.size()), &k.connector, &k.task)) {
+    if (!detail::split_task_id(key.substr(kStatusTaskPrefix.size()), &k.connector, &k.task)) {
       return bad_key(key, "is not status-task-<connector>-<index>");
     }
     return k;

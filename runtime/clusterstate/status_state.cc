@@ -7,7 +7,7 @@
 namespace sluice::clusterstate {
 namespace {
 
-constexpr std::string_view kLogComponent = "clusterstate";
+constexpr std::string_view kStatusStateLog = "clusterstate";
 
 StatusChange problem(StatusChangeKind kind, std::string_view key, std::string_view reason) {
   StatusChange c;
@@ -32,11 +32,11 @@ StatusChange StatusState::apply(std::string_view key, std::optional<std::string_
   StatusChange change = apply_locked(key, value);
   switch (change.kind) {
     case StatusChangeKind::kSkipped:
-      SLUICE_LOG(kWarn, kLogComponent, "skipped " + change.error);
+      SLUICE_LOG(kWarn, kStatusStateLog, "skipped " + change.error);
       break;
     case StatusChangeKind::kStale:
       ++stats_.stale;
-      SLUICE_LOG(kInfo, kLogComponent, "ignored " + change.error);
+      SLUICE_LOG(kInfo, kStatusStateLog, "ignored " + change.error);
       break;
     default:
       ++stats_.applied;

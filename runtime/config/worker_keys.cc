@@ -161,7 +161,7 @@ constexpr WorkerKeyPrefix kPrefixes[] = {
 };
 
 // Not in the table: a map rather than a value (see WorkerConfig::broker).
-constexpr const char* kBrokerKey = "broker";
+constexpr const char* kEmbeddedBrokerKey = "broker";
 
 }  // namespace
 
@@ -194,14 +194,14 @@ const WorkerKeyPrefix* find_worker_prefix(std::string_view name) {
 std::string nearest_worker_key(std::string_view unknown) {
   std::vector<std::string> candidates;
   for (const auto& k : kKeys) candidates.emplace_back(k.name);
-  candidates.emplace_back(kBrokerKey);
+  candidates.emplace_back(kEmbeddedBrokerKey);
   // For every way of cutting the key after a '.', try each family with the rest.
   for (size_t dot = unknown.find('.'); dot != std::string_view::npos;
        dot = unknown.find('.', dot + 1)) {
     std::string_view rest = unknown.substr(dot + 1);
     if (rest.empty()) break;
     for (const auto& p : kPrefixes) candidates.push_back(std::string(p.prefix) + std::string(rest));
-    candidates.push_back(std::string(kBrokerKey) + "." + std::string(rest));
+    candidates.push_back(std::string(kEmbeddedBrokerKey) + "." + std::string(rest));
   }
   return nearest_name(unknown, candidates);
 }

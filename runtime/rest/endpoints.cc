@@ -22,7 +22,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kLog = "rest";
+constexpr std::string_view kEndpointsLog = "rest";
 
 // `ok_status` with the rendered value, or the error response.
 template <typename T, typename Render>
@@ -282,13 +282,13 @@ HttpResponse Endpoints::forward(const HttpRequest& request, const std::string& b
   std::string path = request.target();  // logged without the query, like every request
   path.erase(std::min(path.find('?'), path.size()));
   if (answer.is_ok()) {
-    SLUICE_LOG(kDebug, kLog,
+    SLUICE_LOG(kDebug, kEndpointsLog,
                request.method + " " + path + " forwarded to " + target_role + " at " + base_url +
                    ": " + std::to_string(answer->status));
     return std::move(answer).value();
   }
   const std::string why(answer.status().message());
-  SLUICE_LOG(kWarn, kLog,
+  SLUICE_LOG(kWarn, kEndpointsLog,
              "could not forward " + request.method + " " + path + " to " + target_role + " at " +
                  base_url + ": " + why);
   if (answer.status().code() == StatusCode::kUnavailable) {
@@ -459,7 +459,7 @@ HttpResponse Endpoints::patch_config(const HttpRequest& request, const std::stri
 }
 
 HttpResponse Endpoints::tasks_config(const std::string& name) const {
-  SLUICE_LOG(kWarn, kLog,
+  SLUICE_LOG(kWarn, kEndpointsLog,
              "GET /connectors/" + name + "/tasks-config is deprecated; use GET /connectors/" +
                  name + "/tasks");
   return render(herder_->task_configs(name), 200, [](const std::vector<TaskConfigInfo>& tasks) {

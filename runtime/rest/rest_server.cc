@@ -31,7 +31,7 @@ namespace sluice::rest {
 
 namespace {
 
-constexpr std::string_view kLog = "rest";
+constexpr std::string_view kServerLog = "rest";
 constexpr auto kStopGrace = std::chrono::seconds(1);
 
 struct Listener {
@@ -227,7 +227,7 @@ Status RestServer::Impl::start() {
   server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(this), *pool_, socket, params);
   socket_ = socket;
   server_->start();
-  SLUICE_LOG(kInfo, kLog,
+  SLUICE_LOG(kInfo, kServerLog,
              "REST API listening on http://" + shown + " (worker id " + worker_id_ + ")");
   return Status::ok();
 }
@@ -245,7 +245,7 @@ void RestServer::Impl::stop() {
     stuck = in_flight_;
   }
   if (stuck > 0) {
-    SLUICE_LOG(kWarn, kLog,
+    SLUICE_LOG(kWarn, kServerLog,
                std::to_string(stuck) + " REST request(s) still in flight after 1 s; closing");
   }
   // Without requests in flight, connections are closed gracefully: Poco then waits for a
@@ -342,7 +342,7 @@ void RestServer::Impl::serve(Poco::Net::HTTPServerRequest& request,
   try {
     send(response, answer);
   } catch (const std::exception& e) {
-    SLUICE_LOG(kDebug, kLog, std::string("could not send a response: ") + e.what());
+    SLUICE_LOG(kDebug, kServerLog, std::string("could not send a response: ") + e.what());
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -350,7 +350,7 @@ void RestServer::Impl::serve(Poco::Net::HTTPServerRequest& request,
     std::string path = request.getURI().substr(0, request.getURI().find('?'));
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.1f ms", ms);
-    log_line(answer.status >= 500 ? LogLevel::kInfo : LogLevel::kDebug, kLog,
+    log_line(answer.status >= 500 ? LogLevel::kInfo : LogLevel::kDebug, kServerLog,
              in.method + " " + path + " " + std::to_string(answer.status) + " " + duration);
   }
   {

@@ -13,8 +13,8 @@
 namespace sluice::statelog {
 namespace {
 
-constexpr std::string_view kLogComponent = "statelog";
-constexpr int kPollMs = 100;
+constexpr std::string_view kReaderLog = "statelog";
+constexpr int kReaderPollMs = 100;
 constexpr size_t kBatchSize = 256;
 constexpr int kLeaderLookupTimeoutMs = 5000;
 
@@ -22,7 +22,7 @@ constexpr int kLeaderLookupTimeoutMs = 5000;
 // retried by librdkafka, so it is only logged.
 void log_client_error(rd_kafka_t* /*rk*/, int err, const char* reason, void* opaque) {
   const auto* spec = static_cast<const StateTopicSpec*>(opaque);
-  SLUICE_LOG(kWarn, kLogComponent,
+  SLUICE_LOG(kWarn, kReaderLog,
              "state topic " + describe(*spec) + " reader: " +
                  rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) + ": " + reason);
 }
@@ -108,7 +108,7 @@ void LogReader::stop() {
 void LogReader::run() {
   std::vector<rd_kafka_message_t*> batch(kBatchSize);
   while (!stop_requested_.load()) {
-    ssize_t n = rd_kafka_consume_batch_queue(queue_, kPollMs, batch.data(), batch.size());
+    ssize_t n = rd_kafka_consume_batch_queue(queue_, kReaderPollMs, batch.data(), batch.size());
     for (ssize_t i = 0; i < n; ++i) {
       deliver(*batch[static_cast<size_t>(i)]);
       rd_kafka_message_destroy(batch[static_cast<size_t>(i)]);
@@ -127,7 +127,7 @@ void LogReader::deliver(const rd_kafka_message_t& message) {
     try {
       on_record_(record);
     } catch (const std::exception& e) {
-      SLUICE_LOG(kError, kLogComponent,
+      SLUICE_LOG(kError, kReaderLog,
                  "state topic " + describe(spec_) + " partition " + std::to_string(p) + " offset " +
                      std::to_string(message.offset) + ": the record callback failed: " + e.what());
     }
@@ -135,7 +135,7 @@ void LogReader::deliver(const rd_kafka_message_t& message) {
   } else if (message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
     next = message.offset;  // the end of the partition as the fetch saw it
   } else {
-    SLUICE_LOG(kWarn, kLogComponent,
+    SLUICE_LOG(kWarn, kReaderLog,
                "state topic " + describe(spec_) + " partition " + std::to_string(p) + ": " +
                    rd_kafka_message_errstr(&message));
     return;

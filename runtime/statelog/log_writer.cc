@@ -14,8 +14,8 @@
 namespace sluice::statelog {
 namespace {
 
-constexpr std::string_view kLogComponent = "statelog";
-constexpr int kPollMs = 50;
+constexpr std::string_view kWriterLog = "statelog";
+constexpr int kWriterPollMs = 50;
 constexpr int kQueueFullWaitMs = 5000;
 constexpr size_t kMaxKeyInMessage = 200;
 
@@ -40,7 +40,7 @@ void run_callback(const AckCallback& callback, const Status& status, int32_t par
   try {
     callback(status, partition, offset);
   } catch (const std::exception& e) {
-    SLUICE_LOG(kError, kLogComponent,
+    SLUICE_LOG(kError, kWriterLog,
                "state topic " + describe(spec) + ": a send callback failed: " + e.what());
   }
 }
@@ -86,7 +86,7 @@ LogWriter::~LogWriter() {
 }
 
 void LogWriter::run() {
-  while (!stop_polling_.load()) rd_kafka_poll(producer_->handle(), kPollMs);
+  while (!stop_polling_.load()) rd_kafka_poll(producer_->handle(), kWriterPollMs);
 }
 
 void LogWriter::on_delivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* opaque) {

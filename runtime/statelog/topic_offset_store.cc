@@ -14,7 +14,7 @@
 namespace sluice::statelog {
 namespace {
 
-constexpr std::string_view kLogComponent = "statelog";
+constexpr std::string_view kOffsetStoreLog = "statelog";
 
 // The connector named by an offsets key `["<connector>",{...}]`.
 Result<std::string> key_connector(std::string_view key_json) {
@@ -90,7 +90,7 @@ void TopicOffsetStore::on_record(const StateRecord& record) {
                             std::to_string(record.partition) + " offset " +
                             std::to_string(record.offset);
   if (!record.key) {
-    SLUICE_LOG(kWarn, kLogComponent, where + ": record without a key skipped");
+    SLUICE_LOG(kWarn, kOffsetStoreLog, where + ": record without a key skipped");
     return;
   }
   Result<std::string> connector = key_connector(*record.key);
@@ -98,7 +98,7 @@ void TopicOffsetStore::on_record(const StateRecord& record) {
   if (ok.is_ok() && record.value) ok = offset_value_ok(*record.value);
   if (!ok.is_ok()) {
     SLUICE_LOG(
-        kWarn, kLogComponent,
+        kWarn, kOffsetStoreLog,
         where + ": record with key " + *record.key + " skipped: " + std::string(ok.message()));
     return;
   }

@@ -17,7 +17,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::string_view kLogComponent = "statelog";
+constexpr std::string_view kTopicSetupLog = "statelog";
 
 // Milliseconds left until `deadline` (at least 1, so librdkafka calls still make one attempt).
 int remaining_ms(Clock::time_point deadline) {
@@ -191,7 +191,7 @@ Result<int32_t> ensure_state_topic(kafka_client::Admin& admin, const StateTopicS
   if (!partitions.is_ok()) return partitions.status();
   if (!partitions->has_value()) {
     const int32_t create_partitions = spec.single_partition ? 1 : spec.partitions;
-    SLUICE_LOG(kInfo, kLogComponent,
+    SLUICE_LOG(kInfo, kTopicSetupLog,
                "creating state topic " + describe(spec) + " with " +
                    std::to_string(create_partitions) + " partition(s), replication factor " +
                    std::to_string(spec.replication_factor) + ", cleanup.policy=compact");
@@ -220,7 +220,7 @@ Result<int32_t> ensure_state_topic(kafka_client::Admin& admin, const StateTopicS
       cleanup_policy(rk, spec, bootstrap, remaining_ms(deadline));
   if (!policy.is_ok()) return policy.status();
   if (!policy->has_value()) {
-    SLUICE_LOG(kWarn, kLogComponent,
+    SLUICE_LOG(kWarn, kTopicSetupLog,
                "state topic " + describe(spec) +
                    ": the cluster does not report its cleanup.policy; make sure it is compact");
   } else {

@@ -14,7 +14,7 @@ namespace sluice::storage {
 namespace {
 
 constexpr std::string_view kFormat = "sluice-connectors";
-constexpr int kVersion = 1;
+constexpr int kConnectorFileVersion = 1;
 constexpr std::array<std::string_view, 3> kTargetStates = {"RUNNING", "PAUSED", "STOPPED"};
 
 bool is_target_state(std::string_view s) {
@@ -89,7 +89,7 @@ Result<std::vector<StoredConnector>> parse_document(std::string_view text) {
     return Status::corruption("not a connector store (\"format\" is not \"sluice-connectors\")");
   }
   auto version = doc.find("version");
-  if (version == doc.end() || !version->is_number_integer() || *version != kVersion) {
+  if (version == doc.end() || !version->is_number_integer() || *version != kConnectorFileVersion) {
     return Status::corruption("unsupported \"version\" (this Sluice reads version 1)");
   }
   auto list = doc.find("connectors");
@@ -132,7 +132,7 @@ Status FileConnectorStore::load() {
 std::string FileConnectorStore::render(const std::vector<StoredConnector>& connectors) {
   std::string out = "{\"format\":";
   data::append_json_string(kFormat, &out);
-  out += ",\"version\":" + std::to_string(kVersion) + ",\"connectors\":[";
+  out += ",\"version\":" + std::to_string(kConnectorFileVersion) + ",\"connectors\":[";
   for (size_t i = 0; i < connectors.size(); ++i) {
     const StoredConnector& c = connectors[i];
     if (i > 0) out.push_back(',');

@@ -14,7 +14,7 @@ namespace sluice::storage {
 namespace {
 
 constexpr std::string_view kHeaderName = "sluice-offsets";
-constexpr std::string_view kVersion = "1";
+constexpr std::string_view kOffsetFileVersion = "1";
 
 uint32_t crc_of(std::string_view text) {
   return kafka::crc32c_extend(0, reinterpret_cast<const uint8_t*>(text.data()), text.size());
@@ -120,7 +120,7 @@ class OffsetFileParser {
       return problem(1, "not an offset file (expected the header \"sluice-offsets 1\")");
     }
     std::string_view version = line.substr(kHeaderName.size() + 1);
-    if (version != kVersion) {
+    if (version != kOffsetFileVersion) {
       return problem(1, "unsupported format version \"" + std::string(version) +
                             "\" (this Sluice reads version 1)");
     }
@@ -199,7 +199,7 @@ Status FileOffsetStore::load() {
 
 std::string FileOffsetStore::render(const std::map<std::string, std::string>& entries) {
   std::string out;
-  out.append(kHeaderName).append(" ").append(kVersion).append("\n");
+  out.append(kHeaderName).append(" ").append(kOffsetFileVersion).append("\n");
   for (const auto& [key, value] : entries) out.append(key).append("\t").append(value).append("\n");
   uint32_t crc = crc_of(out);
   out.append("end ").append(std::to_string(entries.size())).append(" ").append(hex8(crc));
