@@ -10,6 +10,8 @@ going back to 0 means lost offsets).
     4000): its work runs elsewhere within the delay + the session timeout + a few seconds, not
     before the delay, the tasks that stayed were never stopped, and no seqno is missing;
   * a fourth worker joins and gets a task; the tasks that stay where they were are not stopped;
+  * two connectors of three tasks each stay spread, each connector's tasks over the workers, when a
+    worker stops and another joins;
   * SIGTERM of the leader: another worker leads, writes through the others still work, no seqno
     is missing;
   * ten connectors created at once cause a handful of rebalances, not one per change;
@@ -183,6 +185,40 @@ def test_fourth_worker_gets_work_and_tasks_that_stay_keep_running(make_cluster):
         assert states <= {"RUNNING"}, f"task {t} did not move but was reported {states}"
     for t in moved:
         assert report[t].zero_count == 1, f"moved task {t} started again at 0: {report[t]}"
+
+
+def test_each_connectors_tasks_stay_spread_when_workers_leave_and_join(make_cluster):
+    """Two connectors of three tasks each on three workers, one task of each per worker. A
+    follower stops cleanly: once its work is handed out (after the delay) each connector has two
+    tasks on one survivor and one on the other, never all three on one. A new worker joins: each
+    connector is back to one task per worker. No seqno is lost on the way."""
+    extend_phase_limit(150)
+    c = make_cluster(3)
+    _start_gen(c, tasks=3, throughput=50)
+    c.create("other", verifiable_source("seq-o", 3, 50), via=0)
+    c.wait_spread("other", 3, via=0, timeout=30)
+    c.wait_spread("gen", 3, via=0, timeout=30)
+
+    leader, _ = c.leader()
+    victim = next(i for i in c.running() if i != leader)
+    assert c.stop(victim) == 0, f"worker {victim} exited badly; log:\n{c[victim].log_tail(40)}"
+    survivors = c.running()
+    for name in ("gen", "other"):
+        c.wait_spread(name, 3, via=survivors[0], on=survivors, timeout=c.delay_ms / 1000 + 30)
+
+    new = c.add_worker()
+    everyone = c.running()
+    for name in ("gen", "other"):
+        status, _ = c.wait_spread(name, 3, via=new, on=everyone, timeout=40)
+        assert sorted(task_owners(status).values()) == sorted(c.ids(everyone)), status
+
+    time.sleep(1.5)
+    for topic in ("seq", "seq-o"):
+        report = read_seqnos(c.broker.bootstrap, topic, expect_at_least=3)
+        duplicates = assert_no_gaps(report, 3)
+        print(f"spread after leave and join: {topic}: {duplicates} duplicate records")
+        for t in range(3):
+            assert report[t].zero_count == 1, f"{topic} task {t} started again at 0: {report[t]}"
 
 
 def test_clean_stop_of_the_leader_moves_leadership_and_loses_nothing(make_cluster):
