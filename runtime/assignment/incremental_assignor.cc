@@ -50,6 +50,11 @@ size_t cap_of(const std::map<std::string, size_t, std::less<>>& caps, std::strin
   return it == caps.end() ? 0 : it->second;
 }
 
+// How many of `held` units of a group are beyond its cap.
+size_t beyond_cap(size_t held, size_t cap) {
+  return held > cap ? held - cap : 0;
+}
+
 // How many of the units a member holds are beyond their group's even spread.
 template <typename U>
 size_t spread_excess(const std::set<U>& held,
@@ -57,10 +62,7 @@ size_t spread_excess(const std::set<U>& held,
   std::map<std::string_view, size_t> sizes;
   for (const U& unit : held) ++sizes[group_of(unit)];
   size_t excess = 0;
-  for (const auto& [group, n] : sizes) {
-    const size_t cap = cap_of(caps, group);
-    if (n > cap) excess += n - cap;
-  }
+  for (const auto& [group, n] : sizes) excess += beyond_cap(n, cap_of(caps, group));
   return excess;
 }
 
@@ -209,8 +211,7 @@ void balance(const std::vector<std::string>& ids, KindPlan<U>& plan) {
     std::map<std::string, size_t> group_sizes;
     for (const U& unit : held) ++group_sizes[std::string(group_of(unit))];
     auto crowding = [&](const auto& group) {
-      const size_t cap = cap_of(caps, group.first);
-      return std::pair{group.second > cap ? group.second - cap : 0, group.second};
+      return std::pair{beyond_cap(group.second, cap_of(caps, group.first)), group.second};
     };
     while (held.size() > share[id]) {
       auto biggest = group_sizes.begin();
@@ -234,8 +235,8 @@ void balance(const std::vector<std::string>& ids, KindPlan<U>& plan) {
 // move). Each exchange lowers the sum of the squares of the per-member, per-connector counts, so
 // the loop ends, and a cluster whose config and members stay put stops exchanging. Every member
 // keeps its total (held now plus planned), so the next round gives it the same share.
-void plan_task_swaps(const std::vector<std::string>& ids, KindPlan<TaskId>& plan,
-                     std::map<std::string, std::set<TaskId>>& planned) {
+void plan_task_exchanges(const std::vector<std::string>& ids, KindPlan<TaskId>& plan,
+                         std::map<std::string, std::set<TaskId>>& planned) {
   std::map<std::string, std::map<std::string, size_t>> counts;  // member -> connector -> tasks
   std::set<std::string> connectors;
   for (const TaskId& t : plan.configured) connectors.insert(t.connector);
@@ -278,8 +279,8 @@ void plan_task_swaps(const std::vector<std::string>& ids, KindPlan<TaskId>& plan
     --counts[from][p.task.connector];
     ++counts[to][p.task.connector];
   };
-  for (bool swapped = true; swapped;) {
-    swapped = false;
+  for (bool exchanged = true; exchanged;) {
+    exchanged = false;
     for (const std::string& c : connectors) {
       const std::string* most = nullptr;
       const std::string* fewest = nullptr;
@@ -303,7 +304,7 @@ void plan_task_swaps(const std::vector<std::string>& ids, KindPlan<TaskId>& plan
       const std::string to = *fewest;
       move(from, to, *give_away);
       move(to, from, *take_back);
-      swapped = true;
+      exchanged = true;
     }
   }
 }
@@ -507,10 +508,10 @@ Result<RoundResult> IncrementalCooperativeAssignor::assign(const RoundInput& inp
 
   balance(ids, connectors);
   balance(ids, tasks);
-  // Once nothing is held back or revoked, spread each connector's tasks further by swaps.
+  // Once nothing is held back or revoked, spread each connector's tasks further by exchanges.
   std::map<std::string, std::set<TaskId>> planned_tasks;
   if (held.empty() && connectors.revoked.empty() && tasks.revoked.empty()) {
-    plan_task_swaps(ids, tasks, planned_tasks);
+    plan_task_exchanges(ids, tasks, planned_tasks);
   }
 
   std::sort(held.begin(), held.end(), [](const HeldWork& a, const HeldWork& b) {

@@ -81,15 +81,12 @@ void TaskRunner::request_stop() {
 }
 
 bool TaskRunner::join_until(std::chrono::steady_clock::time_point deadline) {
-  std::unique_lock lock(finished_mutex_);
-  if (!finished_cv_.wait_until(lock, deadline, [this] { return finished_.load(); })) {
+  if (!wait_finished_until(deadline)) {
     SLUICE_LOG(kError, "worker",
                "task " + subject_ + " did not stop in time; its thread is abandoned");
-    lock.unlock();
     if (thread_.joinable()) thread_.detach();
     return false;
   }
-  lock.unlock();
   if (thread_.joinable()) thread_.join();
   return true;
 }
